@@ -1,0 +1,158 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MechNN.Ode;
+
+/// <summary>
+/// A validated batch of linear ODE problems: the spec plus the four input tensors. Any leading batch shape is allowed
+/// and the inputs broadcast against each other; size-1 step (T), equation (E) and initial-step (S) axes broadcast too,
+/// and are never expanded by the caller.
+/// <list type="bullet">
+/// <item>coefficients (…, T|1, E|1, D, R+1)</item>
+/// <item>rhs (…, T|1, E|1)</item>
+/// <item>initialValues (…, S|1, D, k) — may be null when S = 0</item>
+/// <item>steps (…, T−1|1), all positive</item>
+/// </list>
+/// </summary>
+public sealed class OdeProblem
+{
+    public OdeSpec Spec { get; }
+    /// <summary>Number of steps T.</summary>
+    public int StepCount { get; }
+    public Tensor Coefficients { get; }
+    public Tensor Rhs { get; }
+    /// <summary>Initial values (…, S|1, D, k); an empty (0, D, 0) tensor when S = 0.</summary>
+    public Tensor InitialValues { get; }
+    public Tensor Steps { get; }
+    /// <summary>Broadcast batch shape of the four inputs.</summary>
+    public long[] BatchShape { get; }
+    public long BatchSize => BatchShape.Aggregate(1L, (a, b) => a * b);
+
+    private OdeProblem(OdeSpec spec, int steps, Tensor c, Tensor b, Tensor iv, Tensor h, long[] batch)
+    {
+        Spec = spec; StepCount = steps; Coefficients = c; Rhs = b; InitialValues = iv; Steps = h; BatchShape = batch;
+    }
+
+    /// <summary>Validates shapes, dtypes, devices and values; throws <see cref="OdeInputException"/> with the offending tensor and member.</summary>
+    /// <param name="stepCount">T; inferred from the inputs when omitted (required only if every step axis is broadcast).</param>
+    public static OdeProblem Create(OdeSpec spec, Tensor coefficients, Tensor rhs, Tensor? initialValues, Tensor steps, int? stepCount = null)
+    {
+        spec.Validated();
+        int r1 = spec.Order + 1, d = spec.Dims, s = spec.InitialSteps, k = spec.ConstrainedInitialOrders;
+        RequireRank(coefficients, "coefficients", 4, $"(…, T, {spec.Equations}, {d}, {r1})");
+        RequireRank(rhs, "rhs", 2, $"(…, T, {spec.Equations})");
+        RequireRank(steps, "steps", 1, "(…, T−1)");
+        if (s == 0)
+        {
+            if (initialValues is not null && initialValues.numel() != 0)
+                throw new OdeInputException($"initialValues were given (shape {Fmt(initialValues.shape)}) but the spec has InitialSteps = 0.");
+            initialValues = zeros(new long[] { 0, d, 0 }, dtype: coefficients.dtype, device: coefficients.device);
+        }
+        else
+        {
+            if (initialValues is null) throw new OdeInputException($"initialValues are required: the spec has InitialSteps = {s}; expected shape (…, {s}, {d}, {k}).");
+            RequireRank(initialValues, "initialValues", 3, $"(…, {s}, {d}, {k})");
+        }
+
+        int t = stepCount ?? InferSteps(coefficients, rhs, steps);
+        if (t < 2) throw new OdeInputException($"At least 2 steps are needed (T = {t}).");
+        if (s > t) throw new OdeInputException($"InitialSteps = {s} exceeds the number of steps T = {t}.");
+
+        RequireTail(coefficients, "coefficients", new long[] { t, spec.Equations, d, r1 }, new[] { true, true, false, false });
+        RequireTail(rhs, "rhs", new long[] { t, spec.Equations }, new[] { true, true });
+        RequireTail(steps, "steps", new long[] { t - 1 }, new[] { true });
+        if (s > 0) RequireTail(initialValues, "initialValues", new long[] { s, d, k }, new[] { true, false, false });
+
+        var inputs = new[] { ("coefficients", coefficients, 4), ("rhs", rhs, 2), ("initialValues", initialValues, 3), ("steps", steps, 1) };
+        foreach (var (name, x, _) in inputs)
+        {
+            if (!x.is_floating_point()) throw new OdeInputException($"{name} must be a floating-point tensor (got {x.dtype}).");
+            if (x.device.type != coefficients.device.type || x.device.index != coefficients.device.index)
+                throw new OdeInputException($"{name} is on {x.device} but coefficients are on {coefficients.device}.");
+        }
+        var batch = BroadcastBatch(inputs.Where(p => !(p.Item1 == "initialValues" && s == 0)).Select(p => (p.Item1, p.Item2, p.Item3)));
+        foreach (var (name, x, trailing) in inputs) RequireFinite(x, name, trailing);
+        RequirePositive(steps);
+        return new OdeProblem(spec, t, coefficients, rhs, initialValues, steps, batch);
+    }
+
+    /// <summary>Adds leading size-1 axes so that <paramref name="x"/> has the batch rank (a view, no copy).</summary>
+    internal Tensor AlignBatch(Tensor x, int trailing)
+    {
+        var missing = BatchShape.Length + trailing - (int)x.dim();
+        return missing == 0 ? x.alias() : x.reshape(Enumerable.Repeat(1L, missing).Concat(x.shape).ToArray());
+    }
+
+    private static int InferSteps(Tensor c, Tensor b, Tensor h)
+    {
+        var candidates = new List<(string, long)>();
+        if (c.shape[^4] != 1) candidates.Add(("coefficients", c.shape[^4]));
+        if (b.shape[^2] != 1) candidates.Add(("rhs", b.shape[^2]));
+        if (h.shape[^1] != 1) candidates.Add(("steps", h.shape[^1] + 1));
+        if (candidates.Count == 0)
+            throw new OdeInputException("Cannot infer the number of steps T: coefficients, rhs and steps all broadcast along the step axis; pass stepCount.");
+        var distinct = candidates.Select(p => p.Item2).Distinct().ToList();
+        if (distinct.Count > 1)
+            throw new OdeInputException("Inputs disagree on the number of steps T: " + string.Join(", ", candidates.Select(p => $"{p.Item1} gives T = {p.Item2}")) + ".");
+        return (int)distinct[0];
+    }
+
+    private static void RequireRank(Tensor x, string name, int trailing, string expected)
+    {
+        if (x.dim() < trailing) throw new OdeInputException($"{name} has shape {Fmt(x.shape)}; expected {expected} with any leading batch axes.");
+    }
+
+    private static void RequireTail(Tensor x, string name, long[] expected, bool[] broadcastable)
+    {
+        var tail = x.shape[^expected.Length..];
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (tail[i] == expected[i] || (broadcastable[i] && tail[i] == 1)) continue;
+            var want = string.Join(", ", expected.Select((e, j) => broadcastable[j] ? $"{e}|1" : e.ToString()));
+            throw new OdeInputException($"{name} has shape {Fmt(x.shape)}; expected (…, {want}) (axis {i - expected.Length} is {tail[i]}).");
+        }
+    }
+
+    private static long[] BroadcastBatch(IEnumerable<(string Name, Tensor X, int Trailing)> inputs)
+    {
+        var list = inputs.ToList();
+        int rank = list.Max(p => (int)p.X.dim() - p.Trailing);
+        var shape = Enumerable.Repeat(1L, rank).ToArray();
+        foreach (var (name, x, trailing) in list)
+        {
+            var own = x.shape[..^trailing];
+            for (int i = 0; i < own.Length; i++)
+            {
+                int at = rank - own.Length + i;
+                if (own[i] == 1 || own[i] == shape[at]) continue;
+                if (shape[at] != 1)
+                    throw new OdeInputException($"Batch shapes do not broadcast: {name} has batch shape {Fmt(own)} against {Fmt(shape)} from the other inputs.");
+                shape[at] = own[i];
+            }
+        }
+        return shape;
+    }
+
+    private static void RequireFinite(Tensor x, string name, int trailing)
+    {
+        using var scope = NewDisposeScope();
+        var bad = x.isfinite().logical_not();
+        if (!bad.any().item<bool>()) return;
+        var idx = bad.nonzero()[0].data<long>().ToArray();
+        throw new OdeInputException($"{name} contains NaN or Inf: first at batch member {Member(idx, trailing)}, element {Fmt(idx[^trailing..])} of shape {Fmt(x.shape)}.");
+    }
+
+    private static void RequirePositive(Tensor steps)
+    {
+        using var scope = NewDisposeScope();
+        var bad = steps.le(0);
+        if (!bad.any().item<bool>()) return;
+        var idx = bad.nonzero()[0].data<long>().ToArray();
+        var value = steps[idx.Select(i => TensorIndex.Single(i)).ToArray()].item<double>();
+        throw new OdeInputException($"steps must be positive: batch member {Member(idx, 1)} has step {idx[^1]} = {value}.");
+    }
+
+    private static string Member(long[] index, int trailing) => "[" + string.Join(",", index[..^trailing]) + "]";
+
+    internal static string Fmt(IEnumerable<long> shape) => "(" + string.Join(", ", shape) + ")";
+}

@@ -1,0 +1,44 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MechNN.Ode.Solvers.Banded;
+
+/// <summary>
+/// Factorisation of the whole normal matrix: the Jacobi-scaled banded part by <see cref="BlockCholesky"/>, and the ε
+/// border by a Schur complement (two banded solves, the second — A⁻¹m — done once here and reused by every solve).
+/// Solving: z = A⁻¹r, ε = (r_ε − mᵀz)/(c − mᵀA⁻¹m), u = z − ε·A⁻¹m.
+/// </summary>
+internal sealed class BorderedFactor
+{
+    private readonly BlockCholesky _banded;
+    private readonly Tensor _scale;        // (B, T, n)
+    private readonly Tensor? _scaledBorder; // s∘m, (B, T, n)
+    private readonly Tensor? _borderSolve;  // A'⁻¹(s∘m), (B, T, n)
+    private readonly Tensor? _schur;        // c − mᵀA⁻¹m, (B)
+
+    public BorderedFactor(BandedSystem system, double pivotTolerance, long[] batchShape)
+    {
+        _scale = system.JacobiScale();
+        var scaled = system.Scaled(_scale);
+        _banded = new BlockCholesky(scaled.Diag, scaled.Sub1, scaled.Sub2);
+        Factorisation.Check(_banded.Info, _banded.MinPivot, pivotTolerance, batchShape);
+        if (scaled.Border is null) return;
+        _scaledBorder = scaled.Border;
+        _borderSolve = _banded.Solve(_scaledBorder.unsqueeze(-1)).squeeze(-1);
+        _schur = system.Corner - (_scaledBorder * _borderSolve).sum(new long[] { 1, 2 });
+        // The Schur complement of an SPD matrix is positive; relative to the corner it is a pivot like the others.
+        Factorisation.Check(zeros_like(_schur, dtype: ScalarType.Int32), _schur / system.Corner, pivotTolerance, batchShape);
+    }
+
+    public bool HasEpsilon => _schur is not null;
+
+    /// <summary>Solves M [x_ε; x_u] = [r_ε; r_u] for r_u (B, T, n) and r_ε (B) (ignored without ε).</summary>
+    public (Tensor U, Tensor? Eps) Solve(Tensor rhsU, Tensor? rhsEps)
+    {
+        var y = _banded.Solve((_scale * rhsU).unsqueeze(-1)).squeeze(-1);
+        if (_schur is null) return (_scale * y, null);
+        var eps = (rhsEps! - (_scaledBorder! * y).sum(new long[] { 1, 2 })) / _schur;
+        var u = _scale * (y - eps.view(-1, 1, 1) * _borderSolve!);
+        return (u, eps);
+    }
+}

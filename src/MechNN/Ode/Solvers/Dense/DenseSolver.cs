@@ -1,0 +1,25 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MechNN.Ode.Solvers.Dense;
+
+/// <summary>
+/// The oracle: assembles the full MNN constraint matrix with the ε column and solves (CᵀC) x = Cᵀβ + γα e₀ by
+/// dense batched Cholesky. O((T·D·(R+1))³) per system — use it to test fast solvers, not to train.
+/// </summary>
+public sealed class DenseSolver : IOdeSolver
+{
+    public double PivotTolerance { get; init; } = Factorisation.DefaultPivotTolerance;
+
+    public OdeSolution Solve(OdeProblem problem)
+    {
+        var spec = problem.Spec;
+        var (C, beta) = DenseAssembler.Assemble(problem);
+        var x = DenseLeastSquaresFunction.apply(C, beta, spec.EpsilonReward, PivotTolerance, problem.BatchShape)[0];
+        int offset = spec.Epsilon ? 1 : 0;
+        var batch = problem.BatchShape;
+        var u = x.narrow(1, offset, x.size(1) - offset).reshape(batch.Concat(new long[] { problem.StepCount, spec.Dims, spec.Order + 1 }).ToArray());
+        var eps = spec.Epsilon ? x.select(1, 0).reshape(batch) : zeros(batch, dtype: x.dtype, device: x.device);
+        return new OdeSolution(u, eps);
+    }
+}
