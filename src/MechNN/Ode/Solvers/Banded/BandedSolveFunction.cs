@@ -5,7 +5,7 @@ namespace MechNN.Ode.Solvers.Banded;
 
 /// <summary>
 /// Autograd node of the banded solve. Arguments: coefficients, rhs, initial values, steps (tensors), the
-/// <see cref="OdeProblem"/>, the pivot tolerance and the number of refinement steps. Outputs: U (…, T, D, R+1), ε (…).
+/// <see cref="OdeProblem"/>, and the number of refinement steps. Outputs: U (…, T, D, R+1), ε (…).
 /// Backward reuses the stored factorisation for one more (refined) solve, λ = M⁻¹g, then forms the input gradients
 /// row-wise. Refinement: x += M⁻¹·(residual computed from the rows), which recovers the accuracy that the normal
 /// equations lose (their condition number is the square of the rows').
@@ -17,15 +17,14 @@ internal sealed class BandedSolveFunction : autograd.MultiTensorFunction<BandedS
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var problem = (OdeProblem)vars[4];
-        var tolerance = (double)vars[5];
-        var refinements = (int)vars[6];
+        var refinements = (int)vars[5];
         var batch = problem.BatchShape;
         var system = BandedAssembler.Assemble(problem);
-        var factor = new BorderedFactor(system, tolerance, batch);
+        var factor = new BorderedFactor(system, problem);
         var rows = new RowAlgebra(problem);
         var rhsEps = full(problem.BatchSize, system.RhsEps, dtype: system.Rhs.dtype, device: system.Rhs.device);
         var (u, eps) = RefinedSolve(problem, factor, system.Rhs, rhsEps, refinements, rows.Residual);
-        Factorisation.CheckFinite(u.reshape(problem.BatchSize, -1), batch);
+        Wellposedness.CheckFinite(u.reshape(problem.BatchSize, -1), batch);
 
         ctx.save_data("problem", problem);
         ctx.save_data("factor", factor);
@@ -54,7 +53,7 @@ internal sealed class BandedSolveFunction : autograd.MultiTensorFunction<BandedS
         return new List<Tensor>
         {
             needs[0] ? grad.Coefficients() : null!, needs[1] ? grad.Rhs() : null!,
-            needs[2] ? grad.InitialValues() : null!, needs[3] ? grad.Steps() : null!, null!, null!, null!,
+            needs[2] ? grad.InitialValues() : null!, needs[3] ? grad.Steps() : null!, null!, null!,
         };
     }
 

@@ -7,15 +7,12 @@ namespace MechNN.Ode.Solvers.Banded;
 /// </summary>
 public sealed class BandedSolver : IOdeSolver
 {
-    public double PivotTolerance { get; init; } = Factorisation.DefaultPivotTolerance;
-
     /// <summary>Iterative-refinement steps after the first solve (each costs one substitution; 0 disables).</summary>
     public int Refinements { get; init; } = 1;
 
     public OdeSolution Solve(OdeProblem problem)
     {
-        var outputs = BandedSolveFunction.apply(problem.Coefficients, problem.Rhs, problem.InitialValues, problem.Steps, problem,
-            PivotTolerance, Refinements);
+        var outputs = BandedSolveFunction.apply(problem.Coefficients, problem.Rhs, problem.InitialValues, problem.Steps, problem, Refinements);
         return new OdeSolution(outputs[0], outputs[1]);
     }
 }

@@ -16,18 +16,18 @@ internal sealed class BorderedFactor
     private readonly Tensor? _borderSolve;  // A'⁻¹(s∘m), (B, T, n)
     private readonly Tensor? _schur;        // c − mᵀA⁻¹m, (B)
 
-    public BorderedFactor(BandedSystem system, double pivotTolerance, long[] batchShape)
+    public BorderedFactor(BandedSystem system, OdeProblem problem)
     {
         _scale = system.JacobiScale();
         var scaled = system.Scaled(_scale);
         _banded = new BlockCholesky(scaled.Diag, scaled.Sub1, scaled.Sub2);
-        Factorisation.Check(_banded.Info, _banded.MinPivot, pivotTolerance, batchShape);
+        Wellposedness.Check(problem, _banded.Info, _banded.MinPivot);
         if (scaled.Border is null) return;
         _scaledBorder = scaled.Border;
         _borderSolve = _banded.Solve(_scaledBorder.unsqueeze(-1)).squeeze(-1);
         _schur = system.Corner - (_scaledBorder * _borderSolve).sum(new long[] { 1, 2 });
         // The Schur complement of an SPD matrix is positive; relative to the corner it is a pivot like the others.
-        Factorisation.Check(zeros_like(_schur, dtype: ScalarType.Int32), _schur / system.Corner, pivotTolerance, batchShape);
+        Wellposedness.CheckSchur(_schur / system.Corner, problem.BatchShape);
     }
 
     public bool HasEpsilon => _schur is not null;

@@ -6,7 +6,7 @@ namespace MechNN.Ode.Solvers.Dense;
 /// <summary>
 /// x = argmin ½‖Cx − β‖² − ρ·x₀, i.e. (CᵀC) x = Cᵀβ + ρ e₀, by batched Cholesky of the Jacobi-equilibrated CᵀC.
 /// Backward reuses the factor: λ = (CᵀC)⁻¹g, ∂β = Cλ, ∂C = (β − Cx)λᵀ − (Cλ)xᵀ.
-/// Arguments: C (B,m,n), β (B,m), reward ρ (double, on x₀), pivot tolerance (double), batch shape (long[]).
+/// Arguments: C (B,m,n), β (B,m), reward ρ (double, on x₀), the problem (for the well-posedness check).
 /// </summary>
 internal sealed class DenseLeastSquaresFunction : autograd.MultiTensorFunction<DenseLeastSquaresFunction>
 {
@@ -19,8 +19,8 @@ internal sealed class DenseLeastSquaresFunction : autograd.MultiTensorFunction<D
         var C = (Tensor)vars[0];
         var beta = (Tensor)vars[1];
         var reward = (double)vars[2];
-        var tolerance = (double)vars[3];
-        var batchShape = (long[])vars[4];
+        var problem = (OdeProblem)vars[3];
+        var batchShape = problem.BatchShape;
 
         var gram = C.mT.bmm(C);
         var rhs = C.mT.bmm(beta.unsqueeze(-1)).squeeze(-1);
@@ -29,7 +29,7 @@ internal sealed class DenseLeastSquaresFunction : autograd.MultiTensorFunction<D
         var scale = torch.where(diag > 0, diag.rsqrt(), ones_like(diag));
         var (L, info) = linalg.cholesky_ex(scale.unsqueeze(-1) * gram * scale.unsqueeze(-2));
         var pivots = L.diagonal(0, -2, -1).square().min(-1).values;
-        Factorisation.Check(info, pivots, tolerance, batchShape);
+        Wellposedness.Check(problem, info, pivots);
 
         // Refinement with the residual computed from C (not from CᵀC) recovers the accuracy the normal equations lose.
         var x = Solve(L, scale, rhs);
@@ -39,7 +39,7 @@ internal sealed class DenseLeastSquaresFunction : autograd.MultiTensorFunction<D
             if (reward != 0) r.select(1, 0).add_(reward);
             x = x + Solve(L, scale, r);
         }
-        Factorisation.CheckFinite(x, batchShape);
+        Wellposedness.CheckFinite(x, batchShape);
         ctx.save_for_backward(new List<Tensor> { C, beta, L, scale, x });
         return new List<Tensor> { x };
     }
@@ -54,7 +54,7 @@ internal sealed class DenseLeastSquaresFunction : autograd.MultiTensorFunction<D
         var cx = C.bmm(x.unsqueeze(-1)).squeeze(-1);
         var cl = C.bmm(lambda.unsqueeze(-1)).squeeze(-1);
         var gradC = (beta - cx).unsqueeze(-1) * lambda.unsqueeze(-2) - cl.unsqueeze(-1) * x.unsqueeze(-2);
-        return new List<Tensor> { gradC, cl, null!, null!, null! };
+        return new List<Tensor> { gradC, cl, null!, null! };
     }
 
     private static Tensor Solve(Tensor L, Tensor scale, Tensor rhs) =>

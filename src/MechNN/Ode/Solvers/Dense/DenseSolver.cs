@@ -9,13 +9,11 @@ namespace MechNN.Ode.Solvers.Dense;
 /// </summary>
 public sealed class DenseSolver : IOdeSolver
 {
-    public double PivotTolerance { get; init; } = Factorisation.DefaultPivotTolerance;
-
     public OdeSolution Solve(OdeProblem problem)
     {
         var spec = problem.Spec;
         var (C, beta) = DenseAssembler.Assemble(problem);
-        var x = DenseLeastSquaresFunction.apply(C, beta, spec.EpsilonReward, PivotTolerance, problem.BatchShape)[0];
+        var x = DenseLeastSquaresFunction.apply(C, beta, spec.EpsilonReward, problem)[0];
         int offset = spec.Epsilon ? 1 : 0;
         var batch = problem.BatchShape;
         var u = x.narrow(1, offset, x.size(1) - offset).reshape(batch.Concat(new long[] { problem.StepCount, spec.Dims, spec.Order + 1 }).ToArray());

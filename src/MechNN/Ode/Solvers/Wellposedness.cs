@@ -1,0 +1,86 @@
+using MechNN.Ode.Solvers.Banded;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MechNN.Ode.Solvers;
+
+/// <summary>
+/// Decides which batch members are ill-posed, so no solver ever returns a meaningless or NaN solution silently.
+/// A tiny Cholesky pivot alone cannot decide it (h^i-scaled rows give legitimate pivots near 1e-14 for R = 4, h = 1e-3),
+/// so a suspicious pivot is confirmed structurally: the smoothness rows are exact for polynomials of degree ≤ R, so
+/// those (R+1)·D directions are the only candidates for a null space, and the member is ill-posed exactly when its
+/// equation and initial rows fail to pin them (their correlation matrix on that basis is singular).
+/// </summary>
+internal static class Wellposedness
+{
+    /// <summary>Squared pivot (of the unit-diagonal equilibrated matrix) below which the null-space test runs.</summary>
+    public const double SuspiciousPivot = 1e-9;
+    /// <summary>Smallest eigenvalue of the correlation matrix of the pinning rows that still counts as pinned.</summary>
+    public const double NullspaceTolerance = 1e-10;
+
+    /// <param name="info">(B) Cholesky info (0 = factorised).</param>
+    /// <param name="minPivot">(B) smallest squared pivot.</param>
+    public static void Check(OdeProblem problem, Tensor info, Tensor minPivot)
+    {
+        using var scope = NewDisposeScope();
+        var bad = info.ne(0).logical_or(minPivot.isnan());
+        var suspicious = minPivot.lt(SuspiciousPivot).logical_and(bad.logical_not());
+        if (suspicious.any().item<bool>()) bad = bad.logical_or(suspicious.logical_and(UnpinnedPolynomials(problem)));
+        Throw(bad, problem.BatchShape, "the normal matrix is singular or not positive definite");
+    }
+
+    /// <summary>Flags members whose relative Schur complement of the ε border is not positive.</summary>
+    public static void CheckSchur(Tensor relativeSchur, long[] batchShape) =>
+        Throw(relativeSchur.lt(1e-13).logical_or(relativeSchur.isnan()), batchShape, "the slack ε is not determined");
+
+    /// <summary>Throws when a solution holds NaN/Inf despite a successful factorisation (overflow).</summary>
+    public static void CheckFinite(Tensor solution, long[] batchShape)
+    {
+        using var scope = NewDisposeScope();
+        Throw(solution.reshape(solution.size(0), -1).isfinite().all(1).logical_not(), batchShape, "the solution is not finite");
+    }
+
+    private static void Throw(Tensor bad, long[] batchShape, string why)
+    {
+        if (!bad.any().item<bool>()) return;
+        var members = bad.nonzero().flatten().cpu().data<long>().ToArray();
+        throw new IllPosedSystemException(members, batchShape, why);
+    }
+
+    /// <summary>(B) true where some polynomial of degree ≤ R (per dim) is not pinned by the equation and initial rows.</summary>
+    private static Tensor UnpinnedPolynomials(OdeProblem p)
+    {
+        var rows = new RowAlgebra(p);
+        var spec = p.Spec;
+        int T = p.StepCount, D = spec.Dims, R1 = spec.Order + 1;
+        var h = rows.Steps;                                                      // (…, T−1)
+        var time = nn.functional.pad(h.cumsum(-1), new long[] { 1, 0 });         // (…, T)
+        var span = time.narrow(-1, T - 1, 1);
+        var tau = 2 * time / span - 1;                                           // in [−1, 1]
+        var columns = new List<Tensor>();
+        var zeroEps = zeros(p.BatchShape, dtype: h.dtype, device: h.device);
+        for (int d = 0; d < D; d++)
+            for (int k = 0; k < R1; k++)
+            {
+                // p(τ) = τ^k on dim d; its j-th time derivative is k!/(k−j)!·τ^(k−j)·(2/span)^j.
+                var x = zeros(p.BatchShape.Concat(new long[] { T, D, R1 }).ToArray(), dtype: h.dtype, device: h.device);
+                double falling = 1;
+                for (int j = 0; j <= k; j++)
+                {
+                    x.select(-1, j).select(-1, d).copy_(falling * tau.pow(k - j) * (2 / span).pow(j));
+                    falling *= k - j;
+                }
+                var v = rows.Weighted(rows.Apply(x, zeroEps));
+                var parts = new List<Tensor> { v.Equation.reshape(p.BatchSize, -1) };
+                if (v.Initial is not null) parts.Add(v.Initial.reshape(p.BatchSize, -1));
+                columns.Add(cat(parts, 1));
+            }
+        var V = stack(columns, -1);                                              // (B, rows, D·R1)
+        var gram = V.mT.bmm(V);
+        var diag = gram.diagonal(0, -2, -1);
+        var scale = torch.where(diag > 0, diag.rsqrt(), zeros_like(diag));
+        var corr = scale.unsqueeze(-1) * gram * scale.unsqueeze(-2);
+        var smallest = linalg.eigvalsh(corr).min(-1).values;
+        return smallest.lt(NullspaceTolerance).logical_or(diag.le(0).any(-1));
+    }
+}
