@@ -71,18 +71,36 @@ public static class TorchNative
     {
         var bytes = File.ReadAllBytes(original);
         var hash = Convert.ToHexString(SHA256.HashData(bytes))[..16].ToLowerInvariant();
-        var cacheRoot = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-            ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        var dir = Path.Combine(cacheRoot, "mechnn", "native", hash);
-        var target = Path.Combine(dir, ShimFile);
-        if (File.Exists(target)) return target;
         if (ElfVersionPatch.NeedsPatch(bytes)) ElfVersionPatch.Apply(bytes);
-        Directory.CreateDirectory(dir);
-        // Write then rename: a concurrent process never sees a half-written library.
-        var temp = Path.Combine(dir, $"{ShimFile}.{Environment.ProcessId}.tmp");
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, target, overwrite: true);
-        return target;
+        IOException? last = null;
+        foreach (var root in CacheRoots())
+        {
+            var dir = Path.Combine(root, "mechnn", "native", hash);
+            var target = Path.Combine(dir, ShimFile);
+            if (File.Exists(target)) return target;
+            try
+            {
+                Directory.CreateDirectory(dir);
+                // Write then rename: a concurrent process never sees a half-written library.
+                var temp = Path.Combine(dir, $"{ShimFile}.{Environment.ProcessId}.tmp");
+                File.WriteAllBytes(temp, bytes);
+                File.Move(temp, target, overwrite: true);
+                return target;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                last = new IOException($"cannot write the patched TorchSharp shim under {dir}: {ex.Message}", ex);
+            }
+        }
+        throw last ?? new IOException("no writable cache directory for the patched TorchSharp shim");
+    }
+
+    private static IEnumerable<string> CacheRoots()
+    {
+        if (Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg) yield return xdg;
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (home.Length > 0) yield return Path.Combine(home, ".cache");
+        yield return Path.GetTempPath();
     }
 
     /// <summary>True when the libstdc++ mapped into this process (the runtime maps one) provides GLIBCXX_3.4.32.</summary>
