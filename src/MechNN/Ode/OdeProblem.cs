@@ -67,6 +67,8 @@ public sealed class OdeProblem
         foreach (var (name, x, _) in inputs)
         {
             if (!x.is_floating_point()) throw new OdeInputException($"{name} must be a floating-point tensor (got {x.dtype}).");
+            if (x.dtype != coefficients.dtype)
+                throw new OdeInputException($"{name} is {x.dtype} but coefficients are {coefficients.dtype}: give all four inputs one dtype (MechanisticLayer casts for you).");
             if (x.device.type != coefficients.device.type || x.device.index != coefficients.device.index)
                 throw new OdeInputException($"{name} is on {x.device} but coefficients are on {coefficients.device}.");
         }

@@ -121,10 +121,7 @@ internal sealed class RowAlgebra
 
     private Tensor Pick(Tensor v, int from, int order) => v.narrow(-3, from, T - 2).select(-1, order);
 
-    internal Tensor AlignedCoefficients => _c;
-    internal Tensor StepPowers => _hp;
     internal Tensor KP => _kp;
     internal Tensor KQ => _kq;
-    internal (Tensor A, Tensor B)? Central => HasCentral ? (_a!, _b!) : null;
     internal OdeProblem Problem => _p;
 }
