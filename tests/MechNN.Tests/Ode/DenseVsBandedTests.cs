@@ -28,8 +28,11 @@ public class DenseVsBandedTests
         var (spec, c, b, iv, h) = Problems.Random(g, batch: 3, T: 9, order, dims, initialSteps, top, epsilon);
         var problem = OdeProblem.Create(spec, c, b, iv, h);
         var dense = new DenseSolver().Solve(problem);
-        var banded = new BandedSolver().Solve(problem);
-        Assert.True(Problems.RelativeError(banded.U, dense.U) < 1e-9, $"u differs: {Problems.RelativeError(banded.U, dense.U):E2}");
-        if (epsilon) Assert.True(Problems.RelativeError(banded.Epsilon, dense.Epsilon) < 1e-9, $"ε differs: {Problems.RelativeError(banded.Epsilon, dense.Epsilon):E2}");
+        foreach (var backend in new[] { BandedBackend.TorchSequential, BandedBackend.FusedCpu })
+        {
+            var banded = new BandedSolver { Backend = backend }.Solve(problem);
+            Assert.True(Problems.RelativeError(banded.U, dense.U) < 1e-9, $"{backend}: u differs by {Problems.RelativeError(banded.U, dense.U):E2}");
+            if (epsilon) Assert.True(Problems.RelativeError(banded.Epsilon, dense.Epsilon) < 1e-9, $"{backend}: ε differs by {Problems.RelativeError(banded.Epsilon, dense.Epsilon):E2}");
+        }
     }
 }

@@ -68,11 +68,17 @@ public class ErrorTests
     }
 
     [Theory]
-    [InlineData("banded")]
+    [InlineData("fused")]
+    [InlineData("torch")]
     [InlineData("dense")]
     public void IllPosedSystemListsTheFailingMembersInsteadOfReturningNaN(string solverName)
     {
-        IOdeSolver solver = solverName == "dense" ? new DenseSolver() : new BandedSolver();
+        IOdeSolver solver = solverName switch
+        {
+            "dense" => new DenseSolver(),
+            "torch" => new BandedSolver { Backend = BandedBackend.TorchSequential },
+            _ => new BandedSolver { Backend = BandedBackend.FusedCpu },
+        };
         var spec = new OdeSpec(2) { InitialSteps = 0 };
         var (c, b, _, h) = Valid(batch: 4);
         c[1] = zeros_like(c[1]);   // no initial values and no equation: u is undetermined
@@ -99,8 +105,12 @@ public class ErrorTests
             var coefficients = tensor(c, dtype: ScalarType.Float64).reshape(1, 1, 1, order + 1);
             var iv = S > 0 ? ones(new long[] { 1, 1, K }, dtype: ScalarType.Float64) : null;
             var problem = OdeProblem.Create(spec, coefficients, ones(1, 1, dtype: ScalarType.Float64), iv, full(T - 1, h, dtype: ScalarType.Float64), T);
-            if (illPosed) Assert.Throws<IllPosedSystemException>(() => new BandedSolver().Solve(problem));
-            else Assert.True(new BandedSolver().Solve(problem).U.isfinite().all().item<bool>());
+            foreach (var backend in new[] { BandedBackend.FusedCpu, BandedBackend.TorchSequential })
+            {
+                var solver = new BandedSolver { Backend = backend };
+                if (illPosed) Assert.Throws<IllPosedSystemException>(() => solver.Solve(problem));
+                else Assert.True(solver.Solve(problem).U.isfinite().all().item<bool>());
+            }
         }
     }
 }

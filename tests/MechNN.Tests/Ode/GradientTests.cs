@@ -13,22 +13,32 @@ public class GradientTests
     public static TheoryData<string, int, int, TopOrderRows, bool, int, bool> Cases() => new()
     {
         // solver, order, dims, top rows, ε, initial steps, time-invariant (broadcast) coefficients and steps
-        { "banded", 2, 2, TopOrderRows.Central, true, 1, false },
+        { "fused", 2, 2, TopOrderRows.Central, true, 1, false },
+        { "torch", 2, 2, TopOrderRows.Central, true, 1, false },
         { "dense", 2, 2, TopOrderRows.Central, true, 1, false },
-        { "banded", 3, 1, TopOrderRows.None, false, 2, false },
+        { "fused", 3, 1, TopOrderRows.None, false, 2, false },
+        { "torch", 3, 1, TopOrderRows.None, false, 2, false },
         { "dense", 3, 1, TopOrderRows.None, false, 2, false },
-        { "banded", 1, 2, TopOrderRows.Continuity, true, 0, false },
+        { "fused", 1, 2, TopOrderRows.Continuity, true, 0, false },
+        { "torch", 1, 2, TopOrderRows.Continuity, true, 0, false },
         { "dense", 1, 2, TopOrderRows.Continuity, true, 0, false },
-        { "banded", 2, 1, TopOrderRows.Central, true, 1, true },
+        { "fused", 2, 1, TopOrderRows.Central, true, 1, true },
+        { "torch", 2, 1, TopOrderRows.Central, true, 1, true },
         { "dense", 2, 1, TopOrderRows.Central, true, 1, true },
-        { "banded", 4, 1, TopOrderRows.Central, false, 1, false },
+        { "fused", 4, 1, TopOrderRows.Central, false, 1, false },
+        { "torch", 4, 1, TopOrderRows.Central, false, 1, false },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void AnalyticGradientsMatchFiniteDifferences(string solverName, int order, int dims, TopOrderRows top, bool epsilon, int initialSteps, bool broadcast)
     {
-        IOdeSolver solver = solverName == "dense" ? new DenseSolver() : new BandedSolver();
+        IOdeSolver solver = solverName switch
+        {
+            "dense" => new DenseSolver(),
+            "torch" => new BandedSolver { Backend = BandedBackend.TorchSequential },
+            _ => new BandedSolver { Backend = BandedBackend.FusedCpu },
+        };
         var g = manual_seed(17 * order + 5 * dims + (int)top);
         var (spec, c, b, iv, h) = Problems.Random(g, batch: 2, T: 6, order, dims, initialSteps, top, epsilon);
         if (broadcast)

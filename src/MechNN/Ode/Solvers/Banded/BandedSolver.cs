@@ -10,9 +10,18 @@ public sealed class BandedSolver : IOdeSolver
     /// <summary>Iterative-refinement steps after the first solve (each costs one substitution; 0 disables).</summary>
     public int Refinements { get; init; } = 1;
 
+    public BandedBackend Backend { get; init; } = BandedBackend.Auto;
+
     public OdeSolution Solve(OdeProblem problem)
     {
-        var outputs = BandedSolveFunction.apply(problem.Coefficients, problem.Rhs, problem.InitialValues, problem.Steps, problem, Refinements);
+        var backend = Backend == BandedBackend.Auto
+            ? (problem.Coefficients.device_type == TorchSharp.DeviceType.CPU ? BandedBackend.FusedCpu : BandedBackend.TorchSequential)
+            : Backend;
+        if (backend == BandedBackend.FusedCpu && problem.Coefficients.device_type != TorchSharp.DeviceType.CPU)
+            throw new ArgumentException($"The fused CPU backend needs CPU tensors (got {problem.Coefficients.device}).");
+        var outputs = backend == BandedBackend.FusedCpu
+            ? Fused.FusedSolveFunction.apply(problem.Coefficients, problem.Rhs, problem.InitialValues, problem.Steps, problem, Refinements)
+            : BandedSolveFunction.apply(problem.Coefficients, problem.Rhs, problem.InitialValues, problem.Steps, problem, Refinements);
         return new OdeSolution(outputs[0], outputs[1]);
     }
 }

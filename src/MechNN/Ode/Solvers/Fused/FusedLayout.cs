@@ -1,0 +1,83 @@
+using MechNN.Ode.Rows;
+
+namespace MechNN.Ode.Solvers.Fused;
+
+/// <summary>
+/// Sizes and row constants shared by every routine of the fused CPU kernel for one problem shape
+/// (T, D, E, R, S, k and the row options). Immutable; built once per solve.
+/// </summary>
+internal sealed class FusedLayout
+{
+    public int T { get; }
+    public int D { get; }
+    public int E { get; }
+    public int R { get; }
+    public int R1 => R + 1;
+    /// <summary>Block size D·(R+1).</summary>
+    public int N { get; }
+    public int S { get; }
+    public int K { get; }
+    /// <summary>Taylor rows per gap and dim.</summary>
+    public int Rows { get; }
+    public bool Central { get; }
+    public bool Epsilon { get; }
+    public double We2 { get; }
+    public double Wi2 { get; }
+    public double Ws2 { get; }
+    public double Reward { get; }
+    /// <summary>M_εε = w_s²·(number of smoothness rows).</summary>
+    public double Corner { get; }
+    public double[] KP { get; }   // Rows × R1
+    public double[] KQ { get; }
+    public double[] PP { get; }   // KPᵀKP, R1 × R1
+    public double[] QQ { get; }
+    public double[] QP { get; }   // KQᵀKP
+    public double[] ColP { get; } // column sums of KP
+    public double[] ColQ { get; }
+
+    public FusedLayout(OdeSpec spec, int steps)
+    {
+        T = steps; D = spec.Dims; E = spec.Equations; R = spec.Order; N = spec.BlockSize;
+        S = spec.InitialSteps; K = spec.ConstrainedInitialOrders;
+        var taylor = new TaylorRows(R, spec.TopOrder);
+        Rows = taylor.RowsPerGap;
+        Central = spec.TopOrder == TopOrderRows.Central && T >= 3;
+        Epsilon = spec.Epsilon;
+        We2 = spec.Weights.Equation * spec.Weights.Equation;
+        Wi2 = spec.Weights.Initial * spec.Weights.Initial;
+        Ws2 = spec.Weights.Smoothness * spec.Weights.Smoothness;
+        Reward = spec.EpsilonReward;
+        Corner = Epsilon ? Ws2 * D * ((long)(T - 1) * Rows + (Central ? T - 2 : 0)) : 0;
+        KP = Flatten(taylor.KP);
+        KQ = Flatten(taylor.KQ);
+        PP = Gram(KP, KP);
+        QQ = Gram(KQ, KQ);
+        QP = Gram(KQ, KP);
+        ColP = ColumnSums(KP);
+        ColQ = ColumnSums(KQ);
+    }
+
+    private double[] Flatten(double[,] a)
+    {
+        var flat = new double[a.Length];
+        Buffer.BlockCopy(a, 0, flat, 0, a.Length * sizeof(double));
+        return flat;
+    }
+
+    private double[] Gram(double[] a, double[] b)
+    {
+        var g = new double[R1 * R1];
+        for (int r = 0; r < Rows; r++)
+            for (int i = 0; i < R1; i++)
+                for (int j = 0; j < R1; j++)
+                    g[i * R1 + j] += a[r * R1 + i] * b[r * R1 + j];
+        return g;
+    }
+
+    private double[] ColumnSums(double[] a)
+    {
+        var s = new double[R1];
+        for (int r = 0; r < Rows; r++) for (int j = 0; j < R1; j++) s[j] += a[r * R1 + j];
+        return s;
+    }
+}

@@ -1,0 +1,19 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MechNN.Tensors;
+
+/// <summary>Raw access to the storage of contiguous float64 CPU tensors (native memory: it does not move).</summary>
+internal static unsafe class TensorMemory
+{
+    public static double* Pointer(Tensor t)
+    {
+        if (t.device_type != DeviceType.CPU || t.dtype != ScalarType.Float64 || !t.is_contiguous())
+            throw new InvalidOperationException("internal: raw access needs a contiguous float64 CPU tensor");
+        if (t.numel() == 0) return null;
+        fixed (byte* p = t.bytes) return (double*)p;
+    }
+
+    /// <summary>Expands to the given shape and returns a contiguous float64 CPU copy (a no-op when already so).</summary>
+    public static Tensor Dense(Tensor x, long[] shape) => x.expand(shape).to_type(ScalarType.Float64).contiguous();
+}
