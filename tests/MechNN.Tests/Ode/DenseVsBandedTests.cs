@@ -28,11 +28,28 @@ public class DenseVsBandedTests
         var (spec, c, b, iv, h) = Problems.Random(g, batch: 3, T: 9, order, dims, initialSteps, top, epsilon);
         var problem = OdeProblem.Create(spec, c, b, iv, h);
         var dense = new DenseSolver().Solve(problem);
-        foreach (var backend in new[] { BandedBackend.TorchSequential, BandedBackend.FusedCpu })
+        foreach (var backend in new[] { BandedBackend.TorchSequential, BandedBackend.FusedCpu, BandedBackend.CyclicReduction })
         {
             var banded = new BandedSolver { Backend = backend }.Solve(problem);
             Assert.True(Problems.RelativeError(banded.U, dense.U) < 1e-9, $"{backend}: u differs by {Problems.RelativeError(banded.U, dense.U):E2}");
             if (epsilon) Assert.True(Problems.RelativeError(banded.Epsilon, dense.Epsilon) < 1e-9, $"{backend}: ε differs by {Problems.RelativeError(banded.Epsilon, dense.Epsilon):E2}");
+        }
+    }
+
+    /// <summary>Cyclic reduction pads to powers of two and pairs steps for central rows: every length must work.</summary>
+    [Theory]
+    [InlineData(2)] [InlineData(3)] [InlineData(4)] [InlineData(5)] [InlineData(8)] [InlineData(17)] [InlineData(33)] [InlineData(64)]
+    public void CyclicReductionMatchesTheSequentialSolveForAnyLength(int steps)
+    {
+        foreach (var top in new[] { TopOrderRows.Central, TopOrderRows.Continuity })
+        {
+            var g = manual_seed(steps);
+            var (spec, c, b, iv, h) = Problems.Random(g, batch: 2, T: steps, order: 2, dims: 2, initialSteps: 1, top, epsilon: true);
+            var problem = OdeProblem.Create(spec, c, b, iv, h);
+            var sequential = new BandedSolver { Backend = BandedBackend.TorchSequential }.Solve(problem);
+            var cyclic = new BandedSolver { Backend = BandedBackend.CyclicReduction }.Solve(problem);
+            Assert.True(Problems.RelativeError(cyclic.U, sequential.U) < 1e-9, $"T = {steps}, {top}: {Problems.RelativeError(cyclic.U, sequential.U):E2}");
+            Assert.True(Problems.RelativeError(cyclic.Epsilon, sequential.Epsilon) < 1e-9);
         }
     }
 }

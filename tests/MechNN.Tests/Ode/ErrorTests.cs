@@ -70,6 +70,7 @@ public class ErrorTests
     [Theory]
     [InlineData("fused")]
     [InlineData("torch")]
+    [InlineData("cyclic")]
     [InlineData("dense")]
     public void IllPosedSystemListsTheFailingMembersInsteadOfReturningNaN(string solverName)
     {
@@ -77,6 +78,7 @@ public class ErrorTests
         {
             "dense" => new DenseSolver(),
             "torch" => new BandedSolver { Backend = BandedBackend.TorchSequential },
+            "cyclic" => new BandedSolver { Backend = BandedBackend.CyclicReduction },
             _ => new BandedSolver { Backend = BandedBackend.FusedCpu },
         };
         var spec = new OdeSpec(2) { InitialSteps = 0 };
@@ -105,7 +107,7 @@ public class ErrorTests
             var coefficients = tensor(c, dtype: ScalarType.Float64).reshape(1, 1, 1, order + 1);
             var iv = S > 0 ? ones(new long[] { 1, 1, K }, dtype: ScalarType.Float64) : null;
             var problem = OdeProblem.Create(spec, coefficients, ones(1, 1, dtype: ScalarType.Float64), iv, full(T - 1, h, dtype: ScalarType.Float64), T);
-            foreach (var backend in new[] { BandedBackend.FusedCpu, BandedBackend.TorchSequential })
+            foreach (var backend in new[] { BandedBackend.FusedCpu, BandedBackend.TorchSequential, BandedBackend.CyclicReduction })
             {
                 var solver = new BandedSolver { Backend = backend };
                 if (illPosed) Assert.Throws<IllPosedSystemException>(() => solver.Solve(problem));

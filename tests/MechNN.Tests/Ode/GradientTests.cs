@@ -15,18 +15,23 @@ public class GradientTests
         // solver, order, dims, top rows, ε, initial steps, time-invariant (broadcast) coefficients and steps
         { "fused", 2, 2, TopOrderRows.Central, true, 1, false },
         { "torch", 2, 2, TopOrderRows.Central, true, 1, false },
+        { "cyclic", 2, 2, TopOrderRows.Central, true, 1, false },
         { "dense", 2, 2, TopOrderRows.Central, true, 1, false },
         { "fused", 3, 1, TopOrderRows.None, false, 2, false },
         { "torch", 3, 1, TopOrderRows.None, false, 2, false },
+        { "cyclic", 3, 1, TopOrderRows.None, false, 2, false },
         { "dense", 3, 1, TopOrderRows.None, false, 2, false },
         { "fused", 1, 2, TopOrderRows.Continuity, true, 0, false },
         { "torch", 1, 2, TopOrderRows.Continuity, true, 0, false },
+        { "cyclic", 1, 2, TopOrderRows.Continuity, true, 0, false },
         { "dense", 1, 2, TopOrderRows.Continuity, true, 0, false },
         { "fused", 2, 1, TopOrderRows.Central, true, 1, true },
         { "torch", 2, 1, TopOrderRows.Central, true, 1, true },
+        { "cyclic", 2, 1, TopOrderRows.Central, true, 1, true },
         { "dense", 2, 1, TopOrderRows.Central, true, 1, true },
         { "fused", 4, 1, TopOrderRows.Central, false, 1, false },
         { "torch", 4, 1, TopOrderRows.Central, false, 1, false },
+        { "cyclic", 4, 1, TopOrderRows.Central, false, 1, false },
     };
 
     [Theory]
@@ -37,6 +42,7 @@ public class GradientTests
         {
             "dense" => new DenseSolver(),
             "torch" => new BandedSolver { Backend = BandedBackend.TorchSequential },
+            "cyclic" => new BandedSolver { Backend = BandedBackend.CyclicReduction },
             _ => new BandedSolver { Backend = BandedBackend.FusedCpu },
         };
         var g = manual_seed(17 * order + 5 * dims + (int)top);

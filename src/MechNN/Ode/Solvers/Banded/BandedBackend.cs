@@ -3,10 +3,12 @@ namespace MechNN.Ode.Solvers.Banded;
 /// <summary>How <see cref="BandedSolver"/> factorises and substitutes the block-banded normal equations.</summary>
 public enum BandedBackend
 {
-    /// <summary>Fused CPU kernel for CPU tensors, batched torch ops otherwise.</summary>
+    /// <summary>Fused CPU kernel for CPU tensors, cyclic reduction on accelerators.</summary>
     Auto,
     /// <summary>Batched torch ops walking the steps in order (any device; the reference for the fast paths).</summary>
     TorchSequential,
     /// <summary>Managed loops over tensor memory, parallel over batch members (CPU only).</summary>
     FusedCpu,
+    /// <summary>Block cyclic reduction with batched torch ops: O(log T) dependent launches (any device; the GPU path).</summary>
+    CyclicReduction,
 }

@@ -5,7 +5,7 @@ namespace MechNN.Ode.Solvers.Banded;
 
 /// <summary>
 /// Autograd node of the banded solve. Arguments: coefficients, rhs, initial values, steps (tensors), the
-/// <see cref="OdeProblem"/>, and the number of refinement steps. Outputs: U (…, T, D, R+1), ε (…).
+/// <see cref="OdeProblem"/>, the number of refinement steps and whether to factorise in parallel in time (cyclic reduction). Outputs: U (…, T, D, R+1), ε (…).
 /// Backward reuses the stored factorisation for one more (refined) solve, λ = M⁻¹g, then forms the input gradients
 /// row-wise. Refinement: x += M⁻¹·(residual computed from the rows), which recovers the accuracy that the normal
 /// equations lose (their condition number is the square of the rows').
@@ -18,9 +18,10 @@ internal sealed class BandedSolveFunction : autograd.MultiTensorFunction<BandedS
     {
         var problem = (OdeProblem)vars[4];
         var refinements = (int)vars[5];
+        var parallelInTime = (bool)vars[6];
         var batch = problem.BatchShape;
         var system = BandedAssembler.Assemble(problem);
-        var factor = new BorderedFactor(system, problem);
+        var factor = new BorderedFactor(system, problem, parallelInTime);
         var rows = new RowAlgebra(problem);
         var rhsEps = full(problem.BatchSize, system.RhsEps, dtype: system.Rhs.dtype, device: system.Rhs.device);
         var (u, eps) = RefinedSolve(problem, factor, system.Rhs, rhsEps, refinements, rows.Residual);
@@ -53,7 +54,7 @@ internal sealed class BandedSolveFunction : autograd.MultiTensorFunction<BandedS
         return new List<Tensor>
         {
             needs[0] ? grad.Coefficients() : null!, needs[1] ? grad.Rhs() : null!,
-            needs[2] ? grad.InitialValues() : null!, needs[3] ? grad.Steps() : null!, null!, null!,
+            needs[2] ? grad.InitialValues() : null!, needs[3] ? grad.Steps() : null!, null!, null!, null!,
         };
     }
 

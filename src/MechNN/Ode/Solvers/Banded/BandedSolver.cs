@@ -15,13 +15,13 @@ public sealed class BandedSolver : IOdeSolver
     public OdeSolution Solve(OdeProblem problem)
     {
         var backend = Backend == BandedBackend.Auto
-            ? (problem.Coefficients.device_type == TorchSharp.DeviceType.CPU ? BandedBackend.FusedCpu : BandedBackend.TorchSequential)
+            ? (problem.Coefficients.device_type == TorchSharp.DeviceType.CPU ? BandedBackend.FusedCpu : BandedBackend.CyclicReduction)
             : Backend;
         if (backend == BandedBackend.FusedCpu && problem.Coefficients.device_type != TorchSharp.DeviceType.CPU)
             throw new ArgumentException($"The fused CPU backend needs CPU tensors (got {problem.Coefficients.device}).");
         var outputs = backend == BandedBackend.FusedCpu
             ? Fused.FusedSolveFunction.apply(problem.Coefficients, problem.Rhs, problem.InitialValues, problem.Steps, problem, Refinements)
-            : BandedSolveFunction.apply(problem.Coefficients, problem.Rhs, problem.InitialValues, problem.Steps, problem, Refinements);
+            : BandedSolveFunction.apply(problem.Coefficients, problem.Rhs, problem.InitialValues, problem.Steps, problem, Refinements, backend == BandedBackend.CyclicReduction);
         return new OdeSolution(outputs[0], outputs[1]);
     }
 }

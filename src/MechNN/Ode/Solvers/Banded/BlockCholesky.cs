@@ -8,7 +8,7 @@ namespace MechNN.Ode.Solvers.Banded;
 /// with batched torch ops that walk the T steps in order (any device). L has diagonal blocks L_tt, and sub-diagonal
 /// blocks L_{t+1,t}, L_{t+2,t}. O(T·n³) time, O(T·n²) memory per system.
 /// </summary>
-internal sealed class BlockCholesky
+internal sealed class BlockCholesky : IBandedFactorisation
 {
     private readonly Tensor[] _diag;  // L_tt, (B, n, n) each
     private readonly Tensor[] _sub1;  // L_{t+1,t}

@@ -4,23 +4,26 @@ using static TorchSharp.torch;
 namespace MechNN.Ode.Solvers.Banded;
 
 /// <summary>
-/// Factorisation of the whole normal matrix: the Jacobi-scaled banded part by <see cref="BlockCholesky"/>, and the ε
+/// Factorisation of the whole normal matrix: the Jacobi-scaled banded part by <see cref="BlockCholesky"/> (sequential in
+/// time) or <see cref="CyclicReduction"/> (parallel in time), and the ε
 /// border by a Schur complement (two banded solves, the second — A⁻¹m — done once here and reused by every solve).
 /// Solving: z = A⁻¹r, ε = (r_ε − mᵀz)/(c − mᵀA⁻¹m), u = z − ε·A⁻¹m.
 /// </summary>
 internal sealed class BorderedFactor
 {
-    private readonly BlockCholesky _banded;
+    private readonly IBandedFactorisation _banded;
     private readonly Tensor _scale;        // (B, T, n)
     private readonly Tensor? _scaledBorder; // s∘m, (B, T, n)
     private readonly Tensor? _borderSolve;  // A'⁻¹(s∘m), (B, T, n)
     private readonly Tensor? _schur;        // c − mᵀA⁻¹m, (B)
 
-    public BorderedFactor(BandedSystem system, OdeProblem problem)
+    public BorderedFactor(BandedSystem system, OdeProblem problem, bool parallelInTime)
     {
         _scale = system.JacobiScale();
         var scaled = system.Scaled(_scale);
-        _banded = new BlockCholesky(scaled.Diag, scaled.Sub1, scaled.Sub2);
+        _banded = parallelInTime
+            ? new CyclicReduction(scaled.Diag, scaled.Sub1, scaled.Sub2)
+            : new BlockCholesky(scaled.Diag, scaled.Sub1, scaled.Sub2);
         Wellposedness.Check(problem, _banded.Info, _banded.MinPivot);
         if (scaled.Border is null) return;
         _scaledBorder = scaled.Border;

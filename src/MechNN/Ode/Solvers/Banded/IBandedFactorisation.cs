@@ -1,0 +1,15 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MechNN.Ode.Solvers.Banded;
+
+/// <summary>A factorisation of a batch of SPD block-banded matrices (unit diagonal after equilibration) that can solve repeatedly.</summary>
+internal interface IBandedFactorisation
+{
+    /// <summary>(B) 0 when every block factorised, non-zero otherwise.</summary>
+    Tensor Info { get; }
+    /// <summary>(B) smallest squared pivot.</summary>
+    Tensor MinPivot { get; }
+    /// <summary>Solves M x = rhs for rhs (B, T, n, k).</summary>
+    Tensor Solve(Tensor rhs);
+}
