@@ -20,12 +20,13 @@ internal static class Wellposedness
 
     /// <param name="info">(B) Cholesky info (0 = factorised).</param>
     /// <param name="minPivot">(B) smallest squared pivot.</param>
-    public static void Check(OdeProblem problem, Tensor info, Tensor minPivot)
+    /// <param name="unpinned">(B) the structural test's answer when the backend computed it already (else it runs here).</param>
+    public static void Check(OdeProblem problem, Tensor info, Tensor minPivot, Tensor? unpinned = null)
     {
         using var scope = NewDisposeScope();
         var bad = info.ne(0).logical_or(minPivot.isnan());
         var suspicious = minPivot.lt(SuspiciousPivot).logical_and(bad.logical_not());
-        if (suspicious.any().item<bool>()) bad = bad.logical_or(suspicious.logical_and(UnpinnedPolynomials(problem)));
+        if (suspicious.any().item<bool>()) bad = bad.logical_or(suspicious.logical_and(unpinned ?? UnpinnedPolynomials(problem)));
         Throw(bad, problem.BatchShape, "the normal matrix is singular or not positive definite");
     }
 

@@ -1,99 +1,124 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using V = System.Runtime.Intrinsics.Vector256<double>;
+
 namespace MechNN.Ode.Solvers.Fused;
 
-/// <summary>Small dense n×n kernels on raw row-major memory (n = D·(R+1), a handful). No allocation.</summary>
+/// <summary>
+/// Small dense n×n kernels on raw row-major memory whose every scalar is a <see cref="V"/>: one lane per batch member,
+/// so four systems advance in lock-step (SIMD across members; n = D·(R+1) is too small to vectorise within a block).
+/// Cholesky factors keep the reciprocal of their diagonal on the diagonal, so substitutions never divide. No allocation.
+/// </summary>
 internal static unsafe class BlockKernels
 {
-    /// <summary>In-place lower Cholesky of a; returns the smallest squared pivot, or −1 when a pivot is not positive.</summary>
-    public static double Cholesky(double* a, int n)
+    /// <summary>
+    /// In-place lower Cholesky of a (diagonal replaced by 1/L_ii). Returns the smallest squared pivot per lane, each
+    /// relative to the matching entry of the original diagonal when <paramref name="inverseDiagonal"/> is given, and ORs
+    /// lanes whose pivot is not positive into <paramref name="failed"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static V Cholesky(V* a, int n, V* inverseDiagonal, ref V failed)
     {
-        double min = double.PositiveInfinity;
+        var min = Vector256.Create(double.PositiveInfinity);
         for (int j = 0; j < n; j++)
         {
-            double d = a[j * n + j];
+            var d = a[j * n + j];
             for (int k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
-            if (!(d > 0)) return -1;
-            min = Math.Min(min, d);
-            double l = Math.Sqrt(d);
-            a[j * n + j] = l;
+            failed |= ~Vector256.GreaterThan(d, V.Zero);
+            min = Vector256.Min(min, inverseDiagonal == null ? d : d * inverseDiagonal[j]);
+            var inv = V.One / Vector256.Sqrt(d);
+            a[j * n + j] = inv;
             for (int i = j + 1; i < n; i++)
             {
-                double s = a[i * n + j];
+                var s = a[i * n + j];
                 for (int k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
-                a[i * n + j] = s / l;
+                a[i * n + j] = s * inv;
             }
-            for (int i = 0; i < j; i++) a[i * n + j] = 0; // keep the strict upper part zero
         }
         return min;
     }
 
-    /// <summary>x := x·L⁻ᵀ in place (solves X·Lᵀ = A for X), L lower.</summary>
-    public static void RightSolveTransposed(double* x, double* l, int n)
+    /// <summary>x := x·L⁻ᵀ in place (solves X·Lᵀ = A for X).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RightSolveTransposed(V* x, V* l, int n)
     {
         for (int r = 0; r < n; r++)
         {
-            double* row = x + r * n;
+            V* row = x + r * n;
             for (int k = 0; k < n; k++)
             {
-                double s = row[k];
+                var s = row[k];
                 for (int j = 0; j < k; j++) s -= row[j] * l[k * n + j];
-                row[k] = s / l[k * n + k];
+                row[k] = s * l[k * n + k];
             }
         }
     }
 
     /// <summary>c −= a·bᵀ.</summary>
-    public static void SubtractABt(double* c, double* a, double* b, int n)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SubtractABt(V* c, V* a, V* b, int n)
     {
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
             {
-                double s = 0;
+                var s = V.Zero;
                 for (int k = 0; k < n; k++) s += a[i * n + k] * b[j * n + k];
                 c[i * n + j] -= s;
             }
     }
 
     /// <summary>v −= a·w.</summary>
-    public static void SubtractAv(double* v, double* a, double* w, int n)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SubtractAv(V* v, V* a, V* w, int n)
     {
         for (int i = 0; i < n; i++)
         {
-            double s = 0;
+            var s = V.Zero;
             for (int k = 0; k < n; k++) s += a[i * n + k] * w[k];
             v[i] -= s;
         }
     }
 
     /// <summary>v −= aᵀ·w.</summary>
-    public static void SubtractAtv(double* v, double* a, double* w, int n)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SubtractAtv(V* v, V* a, V* w, int n)
     {
         for (int k = 0; k < n; k++)
         {
-            double wk = w[k];
-            if (wk == 0) continue;
+            var wk = w[k];
             for (int i = 0; i < n; i++) v[i] -= a[k * n + i] * wk;
         }
     }
 
-    /// <summary>v := L⁻¹v (forward substitution).</summary>
-    public static void LowerSolve(double* l, double* v, int n)
+    /// <summary>v := L⁻¹v (forward substitution; diagonal holds 1/L_ii).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LowerSolve(V* l, V* v, int n)
     {
         for (int i = 0; i < n; i++)
         {
-            double s = v[i];
+            var s = v[i];
             for (int k = 0; k < i; k++) s -= l[i * n + k] * v[k];
-            v[i] = s / l[i * n + i];
+            v[i] = s * l[i * n + i];
         }
     }
 
-    /// <summary>v := L⁻ᵀv (back substitution).</summary>
-    public static void LowerTransposedSolve(double* l, double* v, int n)
+    /// <summary>v := L⁻ᵀv (back substitution; diagonal holds 1/L_ii).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LowerTransposedSolve(V* l, V* v, int n)
     {
         for (int i = n - 1; i >= 0; i--)
         {
-            double s = v[i];
+            var s = v[i];
             for (int k = i + 1; k < n; k++) s -= l[k * n + i] * v[k];
-            v[i] = s / l[i * n + i];
+            v[i] = s * l[i * n + i];
         }
+    }
+
+    /// <summary>x^p for an integer p (negative allowed), exact for the small powers the rows use.</summary>
+    public static V Pow(V x, int p)
+    {
+        var r = V.One;
+        for (int i = 0; i < Math.Abs(p); i++) r *= x;
+        return p >= 0 ? r : V.One / r;
     }
 }

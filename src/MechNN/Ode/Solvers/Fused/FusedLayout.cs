@@ -34,6 +34,14 @@ internal sealed class FusedLayout
     public double[] QP { get; }   // KQᵀKP
     public double[] ColP { get; } // column sums of KP
     public double[] ColQ { get; }
+    /// <summary>Non-zero column range of each Taylor row: forward rows fill P from their order on and touch Q once,
+    /// backward rows the other way round.</summary>
+    public int[] PStart { get; }
+    public int[] PEnd { get; }
+    public int[] QStart { get; }
+    public int[] QEnd { get; }
+    /// <summary>k!/(k−j)! for j ≤ k ≤ R, (R+1) × (R+1).</summary>
+    public double[] Falling { get; }
 
     public FusedLayout(OdeSpec spec, int steps)
     {
@@ -55,6 +63,26 @@ internal sealed class FusedLayout
         QP = Gram(KQ, KP);
         ColP = ColumnSums(KP);
         ColQ = ColumnSums(KQ);
+        (PStart, PEnd, QStart, QEnd) = (new int[Rows], new int[Rows], new int[Rows], new int[Rows]);
+        for (int r = 0; r < Rows; r++)
+        {
+            (PStart[r], PEnd[r]) = Range(KP, r);
+            (QStart[r], QEnd[r]) = Range(KQ, r);
+        }
+        Falling = new double[R1 * R1];
+        for (int k = 0; k < R1; k++)
+        {
+            double f = 1;
+            for (int j = 0; j <= k; j++) { Falling[k * R1 + j] = f; f *= k - j; }
+        }
+    }
+
+    private (int Start, int End) Range(double[] pattern, int row)
+    {
+        int start = R1, end = 0;
+        for (int j = 0; j < R1; j++)
+            if (pattern[row * R1 + j] != 0) { start = Math.Min(start, j); end = j + 1; }
+        return start < end ? (start, end) : (0, 0);
     }
 
     private double[] Flatten(double[,] a)

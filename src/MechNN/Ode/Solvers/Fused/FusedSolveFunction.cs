@@ -16,17 +16,16 @@ internal sealed class FusedSolveFunction : autograd.MultiTensorFunction<FusedSol
     {
         var problem = (OdeProblem)vars[4];
         var refinements = (int)vars[5];
-        var system = new FusedSystem(problem);
-        Wellposedness.Check(problem, system.Info, system.MinPivot);
+        var system = new FusedSystem(problem, refinements);
+        Wellposedness.Check(problem, system.Info, system.MinPivot, system.Unpinned);
         if (problem.Spec.Epsilon) Wellposedness.CheckSchur(system.RelativeSchur, problem.BatchShape);
-        var (x, eps) = system.Solve(refinements);
+        var (x, eps) = system.Solution();
         Wellposedness.CheckFinite(x, problem.BatchShape);
 
         var dtype = problem.Coefficients.dtype;
         var shape = problem.BatchShape.Concat(new long[] { problem.StepCount, problem.Spec.Dims, problem.Spec.Order + 1 }).ToArray();
         ctx.save_data("problem", problem);
         ctx.save_data("system", system);
-        ctx.save_data("refinements", refinements);
         ctx.save_data("needs", Enumerable.Range(0, 4).Select(i => ((Tensor)vars[i]).requires_grad).ToArray());
         ctx.save_for_backward(new List<Tensor> { x, eps });
         return new List<Tensor> { x.reshape(shape).to_type(dtype), eps.reshape(problem.BatchShape).to_type(dtype) };
@@ -36,15 +35,13 @@ internal sealed class FusedSolveFunction : autograd.MultiTensorFunction<FusedSol
     {
         var problem = (OdeProblem)ctx.get_data("problem");
         var system = (FusedSystem)ctx.get_data("system");
-        var refinements = (int)ctx.get_data("refinements");
         var needs = (bool[])ctx.get_data("needs");
         var saved = ctx.get_saved_variables();
         Tensor x = saved[0], xEps = saved[1];
         var gU = grads[0] is { } g0 && !g0.IsInvalid ? g0.reshape(x.shape) : zeros_like(x);
         var gEps = grads.Count > 1 && grads[1] is { } g1 && !g1.IsInvalid ? g1.reshape(-1) : zeros_like(xEps);
 
-        var (lambda, lambdaEps) = system.Adjoint(gU, gEps, refinements);
-        var (gc, gb, giv, gh) = system.Gradients(x, xEps, lambda, lambdaEps);
+        var (gc, gb, giv, gh) = system.Backward(gU, gEps);
         var bs = problem.BatchShape;
         var spec = problem.Spec;
         Tensor Back(Tensor g, Tensor input, params long[] trailing) =>

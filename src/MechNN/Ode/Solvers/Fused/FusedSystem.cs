@@ -1,116 +1,141 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using MechNN.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using static MechNN.Ode.Solvers.Fused.BlockKernels;
+using V = System.Runtime.Intrinsics.Vector256<double>;
 
 namespace MechNN.Ode.Solvers.Fused;
 
 /// <summary>
-/// The fused CPU kernel: the whole banded solve of one batch member — assembly of the block normal matrix, Jacobi
-/// scaling, blocked Cholesky, ε by Schur complement, substitutions, refinement from row residuals, and the backward's
-/// adjoint solve and gradients — as plain loops over raw tensor memory. Members run in parallel; there are no tensor
-/// ops and no allocations inside a member's loops. Same maths as the torch-ops path (<see cref="Banded.BandedAssembler"/>,
-/// <see cref="Banded.RowAlgebra"/>, <see cref="Banded.BandedGradients"/>); tests hold the two together.
-/// Holds the factorisation between forward and backward (O(B·T·n²) memory).
+/// The fused CPU kernel: the whole banded solve — assembly of the block normal matrix, blocked Cholesky (pivots normalised by the diagonal),
+/// ε by Schur complement, substitutions, refinement from row residuals, the structural well-posedness test, and the
+/// backward's adjoint solve and gradients — as plain loops over raw tensor memory. Members are packed four to a
+/// <see cref="V"/> lane (SIMD across members) and packs run in parallel; no tensor ops and no allocation inside the
+/// loops. Same maths as the torch-ops path (<see cref="Banded.BandedAssembler"/>, <see cref="Banded.RowAlgebra"/>,
+/// <see cref="Banded.BandedGradients"/>); tests hold them together. Holds the factorisation between forward and backward.
 /// </summary>
 internal sealed unsafe class FusedSystem
 {
+    private static readonly int W = V.Count;
     private readonly FusedLayout _l;
-    private readonly long _batch;
-    // Inputs, expanded to the full batch and contiguous: c (B,T,E,n), b (B,T,E), iv (B,S,D,K), h (B,T−1).
+    private readonly long _batch, _packs;
+    // Packed inputs (P, len, W): c (T·E·n), b (T·E), iv (S·D·K), h (T−1).
     private readonly Tensor _cT, _bT, _ivT, _hT;
-    private readonly double* _c, _b, _iv, _h;
-    // Factorisation: L blocks (B,T,n,n), (B,T−1,n,n), (B,T−2,n,n); scale, scaled border m', A'⁻¹m' (B,T,n); Schur (B).
-    private readonly Tensor _d0T, _d1T, _d2T, _scT, _mvT, _z2T, _schurT;
-    private readonly double* _d0, _d1, _d2, _sc, _mv, _z2, _schur;
-    public Tensor Info { get; }      // (B) int: 0 ok, t+1 = first failing step
-    public Tensor MinPivot { get; }  // (B)
-    private readonly int* _info;
-    private readonly double* _minPivot;
+    private readonly V* _c, _b, _iv, _h;
+    // Factorisation: L blocks (T·n·n), ((T−1)·n·n), ((T−2)·n·n); border m, A⁻¹m (T·n); 1/Schur (1).
+    private readonly Tensor _d0T, _d1T, _d2T, _mvT, _z2T, _invSchurT, _statusT;
+    private readonly V* _d0, _d1, _d2, _mv, _z2, _invSchur, _status;
+    private readonly int _len0, _len1, _len2, _lenIv;
+    // The solution, packed (T·n) and ε (1); kept for the backward.
+    private readonly Tensor _xT, _epsT;
+    private readonly V* _x, _eps;
+    private readonly int _refinements;
 
     public FusedLayout Layout => _l;
-    public long Batch => _batch;
+    /// <summary>(B) 0 when the factorisation succeeded, otherwise the first failing step + 1.</summary>
+    public Tensor Info { get; }
+    /// <summary>(B) smallest squared pivot of the equilibrated matrix.</summary>
+    public Tensor MinPivot { get; }
+    /// <summary>(B) true where some polynomial of degree ≤ R is not pinned by equation and initial rows.</summary>
+    public Tensor Unpinned { get; }
+    /// <summary>(B) Schur complement of the ε border relative to its corner (1 without ε).</summary>
+    public Tensor RelativeSchur { get; }
 
-    public FusedSystem(OdeProblem p, bool factorise = true)
+    /// <summary>Factorises and solves every member in one pass per pack (the factor is still hot in cache).</summary>
+    public FusedSystem(OdeProblem p, int refinements)
     {
+        _refinements = refinements;
         _l = new FusedLayout(p.Spec, p.StepCount);
         _batch = p.BatchSize;
+        _packs = (_batch + W - 1) / W;
         var bs = p.BatchShape;
-        int T = _l.T, n = _l.N;
-        _cT = TensorMemory.Dense(p.AlignBatch(p.Coefficients, 4), bs.Concat(new long[] { T, _l.E, _l.D, _l.R1 }).ToArray());
-        _bT = TensorMemory.Dense(p.AlignBatch(p.Rhs, 2), bs.Concat(new long[] { T, _l.E }).ToArray());
-        _ivT = _l.S > 0 ? TensorMemory.Dense(p.AlignBatch(p.InitialValues, 3), bs.Concat(new long[] { _l.S, _l.D, _l.K }).ToArray())
-                        : zeros(1, dtype: ScalarType.Float64);
-        _hT = TensorMemory.Dense(p.AlignBatch(p.Steps, 1), bs.Append(T - 1).ToArray());
-        _c = TensorMemory.Pointer(_cT); _b = TensorMemory.Pointer(_bT); _iv = TensorMemory.Pointer(_ivT); _h = TensorMemory.Pointer(_hT);
+        int T = _l.T, n = _l.N, nn = n * n;
+        _cT = Pack(p.AlignBatch(p.Coefficients, 4).expand(bs.Concat(new long[] { T, _l.E, _l.D, _l.R1 }).ToArray()));
+        _bT = Pack(p.AlignBatch(p.Rhs, 2).expand(bs.Concat(new long[] { T, _l.E }).ToArray()));
+        _ivT = _l.S > 0 ? Pack(p.AlignBatch(p.InitialValues, 3).expand(bs.Concat(new long[] { _l.S, _l.D, _l.K }).ToArray()))
+                        : zeros(new long[] { _packs, 1, W }, dtype: ScalarType.Float64);
+        _hT = Pack(p.AlignBatch(p.Steps, 1).expand(bs.Append(T - 1).ToArray()));
+        _c = Ptr(_cT); _b = Ptr(_bT); _iv = Ptr(_ivT); _h = Ptr(_hT);
+        _lenIv = _l.S * _l.D * _l.K;
 
-        _d0T = Zeros(_batch, T, n, n); _d1T = Zeros(_batch, T - 1, n, n); _d2T = Zeros(_batch, Math.Max(T - 2, 1), n, n);
-        _scT = Zeros(_batch, T, n); _mvT = Zeros(_batch, T, n); _z2T = Zeros(_batch, T, n); _schurT = Zeros(_batch);
-        _d0 = TensorMemory.Pointer(_d0T); _d1 = TensorMemory.Pointer(_d1T); _d2 = TensorMemory.Pointer(_d2T);
-        _sc = TensorMemory.Pointer(_scT); _mv = TensorMemory.Pointer(_mvT); _z2 = TensorMemory.Pointer(_z2T); _schur = TensorMemory.Pointer(_schurT);
-        Info = zeros(_batch, dtype: ScalarType.Int32);
-        MinPivot = Zeros(_batch);
-        fixed (byte* pi = Info.bytes) _info = (int*)pi;
-        _minPivot = TensorMemory.Pointer(MinPivot);
-        if (factorise) Parallel.For(0, _batch, m => FactoriseMember(m));
-    }
+        // Uninitialised: each pack zeroes its own slices in the kernel (cache-hot, one pass instead of two).
+        (_len0, _len1, _len2) = (T * nn, (T - 1) * nn, _l.Central ? (T - 2) * nn : 0);
+        int borderLength = _l.Epsilon ? T * n : 0;
+        _d0T = Packed(_len0, zero: false); _d1T = Packed(_len1, zero: false); _d2T = Packed(Math.Max(_len2, 1), zero: false);
+        _mvT = Packed(Math.Max(borderLength, 1), zero: false);
+        _z2T = Packed(Math.Max(borderLength, 1), zero: false); _invSchurT = Packed(1);
+        _statusT = Packed(4); // per lane: info, min pivot, unpinned, relative Schur
+        _d0 = Ptr(_d0T); _d1 = Ptr(_d1T); _d2 = Ptr(_d2T);
+        _mv = Ptr(_mvT); _z2 = Ptr(_z2T); _invSchur = Ptr(_invSchurT); _status = Ptr(_statusT);
 
-    private static Tensor Zeros(params long[] shape) => zeros(shape, dtype: ScalarType.Float64);
-
-    public Tensor RelativeSchur => _l.Epsilon ? _schurT / _l.Corner : ones(_batch, dtype: ScalarType.Float64);
-
-    // ---------------------------------------------------------------- forward
-
-    /// <summary>Solves every member (with refinement) into x (B,T,n) and ε (B).</summary>
-    public (Tensor X, Tensor Eps) Solve(int refinements)
-    {
-        var x = Zeros(_batch, _l.T, _l.N);
-        var eps = Zeros(_batch);
-        double* px = TensorMemory.Pointer(x), pe = TensorMemory.Pointer(eps);
-        Parallel.For(0, _batch, () => new Scratch(_l), (m, _, s) =>
+        _xT = Packed(T * n, zero: false);
+        _epsT = Packed(1);
+        _x = Ptr(_xT); _eps = Ptr(_epsT);
+        Parallel.For(0, _packs, () => new Scratch(T * n), (pk, _, s) =>
         {
-            if (_info[m] != 0) return s;
-            double* xm = px + m * _l.T * _l.N;
-            AssembleRhs(m, xm);
-            pe[m] = SolveFull(m, xm, _l.Reward);
-            for (int k = 0; k < refinements; k++)
-            {
-                fixed (double* r = s.A)
-                {
-                    double re = RowResidual(m, xm, pe[m], r, targets: true) + _l.Reward;
-                    double de = SolveFull(m, r, re);
-                    for (int i = 0; i < _l.T * _l.N; i++) xm[i] += r[i];
-                    pe[m] += de;
-                }
-            }
+            FactorisePack(pk);
+            fixed (V* r = s.A) SolvePack(pk, r);
             return s;
         }, _ => { });
-        return (x, eps);
+        var status = Unpack(_statusT);
+        Info = status.select(1, 0).to_type(ScalarType.Int32);
+        MinPivot = status.select(1, 1).contiguous();
+        Unpinned = status.select(1, 2).ne(0);
+        RelativeSchur = status.select(1, 3).contiguous();
     }
 
-    private void FactoriseMember(long m)
+    // ---------------------------------------------------------------- packing
+
+    /// <summary>(B, …) → (P, len, W) float64 contiguous; the last pack is filled with copies of member 0.</summary>
+    private Tensor Pack(Tensor full)
+    {
+        var x = full.to_type(ScalarType.Float64).reshape(_batch, -1);
+        long pad = _packs * W - _batch;
+        if (pad > 0) x = cat(new[] { x, x.narrow(0, 0, 1).expand(pad, x.size(1)) }, 0);
+        return x.reshape(_packs, W, -1).transpose(1, 2).contiguous();
+    }
+
+    /// <summary>(P, len, W) → (B, len).</summary>
+    private Tensor Unpack(Tensor packed) => packed.transpose(1, 2).reshape(_packs * W, -1).narrow(0, 0, _batch);
+
+    private Tensor Packed(long len, bool zero = true) =>
+        zero ? zeros(new long[] { _packs, len, W }, dtype: ScalarType.Float64) : empty(new long[] { _packs, len, W }, dtype: ScalarType.Float64);
+    private static V* Ptr(Tensor t) => (V*)TensorMemory.Pointer(t);
+
+    // ---------------------------------------------------------------- factorisation
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FactorisePack(long pk)
     {
         int T = _l.T, n = _l.N, nn = n * n;
-        double* d0 = _d0 + m * T * nn, d1 = _d1 + m * (T - 1) * nn, d2 = _d2 + m * Math.Max(T - 2, 1) * nn;
-        double* sc = _sc + m * T * n, mv = _mv + m * T * n;
-        AssembleLhs(m, d0, d1, d2, mv);
+        V* d0 = _d0 + pk * _len0, d1 = _d1 + pk * _len1, d2 = _d2 + pk * _len2;
+        V* status = _status + pk * 4;
+        V* diag = stackalloc V[n];
+        V* mv = _l.Epsilon ? _mv + pk * T * n : null;   // the ε border exists only with ε
+        new Span<V>(d0, _len0).Clear();
+        new Span<V>(d1, _len1).Clear();
+        new Span<V>(d2, _len2).Clear();
+        if (mv != null) new Span<V>(mv, T * n).Clear();
+        AssembleLhs(pk, d0, d1, d2, mv);
 
-        for (int i = 0; i < T * n; i++) { double d = d0[(i / n) * nn + (i % n) * (n + 1)]; sc[i] = d > 0 ? 1 / Math.Sqrt(d) : 1; }
-        for (int t = 0; t < T; t++) ScaleBlock(d0 + t * nn, sc + t * n, sc + t * n, n);
-        for (int t = 0; t < T - 1; t++) ScaleBlock(d1 + t * nn, sc + (t + 1) * n, sc + t * n, n);
-        if (_l.Central) for (int t = 0; t < T - 2; t++) ScaleBlock(d2 + t * nn, sc + (t + 2) * n, sc + t * n, n);
-        for (int i = 0; i < T * n; i++) mv[i] *= sc[i];
 
-        double min = double.PositiveInfinity;
+        var min = Vector256.Create(double.PositiveInfinity);
+        var failed = V.Zero;
+        var info = V.Zero;
         for (int t = 0; t < T; t++)
         {
-            double* dt = d0 + t * nn;
+            V* dt = d0 + t * nn;
+            // No explicit Jacobi scaling: Cholesky is invariant to symmetric diagonal scaling (in its rounding too), so
+            // only the pivots are normalised, by the assembled diagonal, to keep their scale-free meaning.
+            for (int k = 0; k < n; k++) diag[k] = V.One / dt[k * (n + 1)];
             if (t >= 1)
             {
-                double* l1 = d1 + (t - 1) * nn;
+                V* l1 = d1 + (t - 1) * nn;
                 if (_l.Central && t >= 2)
                 {
-                    double* l2 = d2 + (t - 2) * nn;
+                    V* l2 = d2 + (t - 2) * nn;
                     RightSolveTransposed(l2, d0 + (t - 2) * nn, n);
                     SubtractABt(l1, l2, d1 + (t - 2) * nn, n);
                     SubtractABt(dt, l2, l2, n);
@@ -118,144 +143,245 @@ internal sealed unsafe class FusedSystem
                 RightSolveTransposed(l1, d0 + (t - 1) * nn, n);
                 SubtractABt(dt, l1, l1, n);
             }
-            double pivot = Cholesky(dt, n);
-            if (pivot < 0 || double.IsNaN(pivot)) { _info[m] = t + 1; _minPivot[m] = double.NaN; return; }
-            min = Math.Min(min, pivot);
+            var before = failed;
+            min = Vector256.Min(min, Cholesky(dt, n, diag, ref failed));
+            info = Vector256.ConditionalSelect(failed & ~before, Vector256.Create(t + 1.0), info);
         }
-        _minPivot[m] = min;
+        status[0] = info;
+        status[1] = Vector256.ConditionalSelect(failed, Vector256.Create(double.NaN), min);
+        // The structural test only decides lanes whose pivots look suspicious (see Wellposedness).
+        bool suspicious = (Vector256.LessThan(min, Vector256.Create(Wellposedness.SuspiciousPivot)) | failed) != V.Zero;
+        status[2] = suspicious ? UnpinnedPolynomials(pk) : V.Zero;
+        status[3] = V.One;
         if (!_l.Epsilon) return;
-        double* z2 = _z2 + m * T * n;
+        V* z2 = _z2 + pk * T * n;
         for (int i = 0; i < T * n; i++) z2[i] = mv[i];
-        BandedSolve(m, z2);
-        double dot = 0;
+        BandedSolve(pk, z2);
+        var dot = V.Zero;
         for (int i = 0; i < T * n; i++) dot += mv[i] * z2[i];
-        _schur[m] = _l.Corner - dot;
+        var schur = Vector256.Create(_l.Corner) - dot;
+        _invSchur[pk] = V.One / schur;
+        status[3] = schur / Vector256.Create(_l.Corner);
     }
 
-    private static void ScaleBlock(double* a, double* rowScale, double* colScale, int n)
-    {
-        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) a[i * n + j] *= rowScale[i] * colScale[j];
-    }
-
-    /// <summary>Normal-matrix blocks and the (unscaled) ε border of member m; see <see cref="Banded.BandedAssembler"/>.</summary>
-    private void AssembleLhs(long m, double* d0, double* d1, double* d2, double* mv)
+    /// <summary>Normal-matrix blocks and the (unscaled) ε border (skipped when mv is null); see <see cref="Banded.BandedAssembler"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AssembleLhs(long pk, V* d0, V* d1, V* d2, V* mv)
     {
         int T = _l.T, n = _l.N, nn = n * n, E = _l.E, R1 = _l.R1, R = _l.R;
-        double* c = _c + m * T * E * n, h = _h + m * (T - 1);
+        V* c = _c + pk * T * E * n, h = _h + pk * (T - 1);
         double we2 = _l.We2, ws2 = _l.Ws2;
         for (int t = 0; t < T; t++)
             for (int e = 0; e < E; e++)
             {
-                double* ce = c + (t * E + e) * n;
-                double* dt = d0 + t * nn;
+                V* ce = c + (t * E + e) * n;
+                V* dt = d0 + t * nn;
                 for (int i = 0; i < n; i++)
                 {
-                    double ci = we2 * ce[i];
-                    if (ci == 0) continue;
+                    var ci = ce[i] * we2;
                     for (int j = 0; j < n; j++) dt[i * n + j] += ci * ce[j];
                 }
             }
-        Span<double> hp = stackalloc double[R1];
+        V* hp = stackalloc V[R1];
         for (int g = 0; g < T - 1; g++)
         {
-            Powers(h[g], hp);
-            double* a = d0 + g * nn, b = d0 + (g + 1) * nn, s = d1 + g * nn;
-            for (int d = 0; d < _l.D; d++)
-            {
-                int o = d * R1;
-                for (int i = 0; i < R1; i++)
+            Powers(h[g], hp, R1);
+            V* a = d0 + g * nn, b = d0 + (g + 1) * nn, s = d1 + g * nn;
+            for (int i = 0; i < R1; i++)
+                for (int j = 0; j < R1; j++)
                 {
-                    for (int j = 0; j < R1; j++)
+                    var hh = hp[i] * hp[j] * ws2;
+                    V pp = hh * _l.PP[i * R1 + j], qq = hh * _l.QQ[i * R1 + j], qp = hh * _l.QP[i * R1 + j];
+                    for (int d = 0; d < _l.D; d++)
                     {
-                        double hh = ws2 * hp[i] * hp[j];
-                        a[(o + i) * n + o + j] += _l.PP[i * R1 + j] * hh;
-                        b[(o + i) * n + o + j] += _l.QQ[i * R1 + j] * hh;
-                        s[(o + i) * n + o + j] += _l.QP[i * R1 + j] * hh;
+                        int k = (d * R1 + i) * n + d * R1 + j;
+                        a[k] += pp; b[k] += qq; s[k] += qp;
                     }
-                    mv[g * n + o + i] += ws2 * _l.ColP[i] * hp[i];
-                    mv[(g + 1) * n + o + i] += ws2 * _l.ColQ[i] * hp[i];
                 }
+            if (mv != null)
+            for (int i = 0; i < R1; i++)
+            {
+                V mp = hp[i] * (ws2 * _l.ColP[i]), mq = hp[i] * (ws2 * _l.ColQ[i]);
+                for (int d = 0; d < _l.D; d++) { mv[g * n + d * R1 + i] += mp; mv[(g + 1) * n + d * R1 + i] += mq; }
             }
         }
         if (_l.Central)
             for (int t = 1; t < T - 1; t++)
             {
-                double H = h[t - 1] + h[t], a = Math.Pow(H, R - 2), bb = Math.Pow(H, R - 1);
+                var H = h[t - 1] + h[t];
+                V a = Pow(H, R - 2), bb = Pow(H, R - 1);
+                V aa = a * a * ws2, ab = a * bb * ws2, b2 = bb * bb * ws2, wa = a * ws2, wb = bb * ws2;
                 for (int d = 0; d < _l.D; d++)
                 {
                     int i1 = d * R1 + R - 1, i0 = d * R1 + R;
-                    d0[(t - 1) * nn + i1 * n + i1] += ws2 * a * a;
-                    d0[t * nn + i0 * n + i0] += ws2 * bb * bb;
-                    d0[(t + 1) * nn + i1 * n + i1] += ws2 * a * a;
-                    d1[(t - 1) * nn + i0 * n + i1] += ws2 * a * bb;
-                    d1[t * nn + i1 * n + i0] -= ws2 * a * bb;
-                    d2[(t - 1) * nn + i1 * n + i1] -= ws2 * a * a;
-                    mv[(t - 1) * n + i1] -= ws2 * a;
-                    mv[t * n + i0] -= ws2 * bb;
-                    mv[(t + 1) * n + i1] += ws2 * a;
+                    d0[(t - 1) * nn + i1 * n + i1] += aa;
+                    d0[t * nn + i0 * n + i0] += b2;
+                    d0[(t + 1) * nn + i1 * n + i1] += aa;
+                    d1[(t - 1) * nn + i0 * n + i1] += ab;
+                    d1[t * nn + i1 * n + i0] -= ab;
+                    d2[(t - 1) * nn + i1 * n + i1] -= aa;
+                    if (mv == null) continue;
+                    mv[(t - 1) * n + i1] -= wa;
+                    mv[t * n + i0] -= wb;
+                    mv[(t + 1) * n + i1] += wa;
                 }
             }
+        var wi2 = Vector256.Create(_l.Wi2);
         for (int s = 0; s < _l.S; s++)
             for (int d = 0; d < _l.D; d++)
                 for (int i = 0; i < _l.K; i++)
                 {
                     int k = d * R1 + i;
-                    d0[s * nn + k * n + k] += _l.Wi2;
+                    d0[s * nn + k * n + k] += wi2;
                 }
     }
 
-    /// <summary>AᵀW²β of member m into r (T·n): equation and initial rows.</summary>
-    private void AssembleRhs(long m, double* r)
+    /// <summary>
+    /// Structural test (see <see cref="Wellposedness"/>): the Gram matrix of the equation and initial rows on the
+    /// polynomials τ^k (degree ≤ R, per dim) must be non-singular. Returns 1 in lanes where it is not.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private V UnpinnedPolynomials(long pk)
+    {
+        int T = _l.T, n = _l.N, E = _l.E, R1 = _l.R1, D = _l.D, nb = D * R1;
+        V* c = _c + pk * T * E * n, h = _h + pk * (T - 1);
+        V* gram = stackalloc V[nb * nb];
+        V* derivs = stackalloc V[R1 * R1];  // derivs[k·R1 + j] = d^j/dt^j τ^k at the current time
+        V* row = stackalloc V[nb];
+        for (int i = 0; i < nb * nb; i++) gram[i] = V.Zero;
+        var span = V.Zero;
+        for (int g = 0; g < T - 1; g++) span += h[g];
+        var slope = Vector256.Create(2.0) / span;
+        V* slopePow = stackalloc V[R1];
+        V* tauPow = stackalloc V[R1];
+        Powers(slope, slopePow, R1);
+        var time = V.Zero;
+        for (int t = 0; t < T; t++)
+        {
+            if (t > 0) time += h[t - 1];
+            Powers(time * slope - V.One, tauPow, R1);
+            // d^j/dt^j τ^k = k!/(k−j)!·τ^(k−j)·slope^j
+            for (int k = 0; k < R1; k++)
+                for (int j = 0; j <= k; j++)
+                    derivs[k * R1 + j] = tauPow[k - j] * slopePow[j] * _l.Falling[k * R1 + j];
+            for (int e = 0; e < E; e++)
+            {
+                V* ce = c + (t * E + e) * n;
+                for (int d = 0; d < D; d++)
+                    for (int k = 0; k < R1; k++)
+                    {
+                        var v = V.Zero;
+                        for (int j = 0; j < R1; j++) v += ce[d * R1 + j] * derivs[k * R1 + j];
+                        row[d * R1 + k] = v;
+                    }
+                AddOuter(gram, row, nb, _l.We2);
+            }
+            if (t < _l.S)
+                for (int d = 0; d < D; d++)
+                    for (int j = 0; j < _l.K; j++)
+                    {
+                        for (int q = 0; q < nb; q++) row[q] = V.Zero;
+                        for (int k = 0; k < R1; k++) row[d * R1 + k] = derivs[k * R1 + j];
+                        AddOuter(gram, row, nb, _l.Wi2);
+                    }
+        }
+        V* scale = stackalloc V[nb];
+        var empty = V.Zero;
+        for (int q = 0; q < nb; q++)
+        {
+            var dq = gram[q * nb + q];
+            empty |= ~Vector256.GreaterThan(dq, V.Zero);
+            scale[q] = V.One / Vector256.Sqrt(dq);
+        }
+        for (int i = 0; i < nb; i++) for (int j = 0; j < nb; j++) gram[i * nb + j] *= scale[i] * scale[j];
+        var failed = V.Zero;
+        var min = Cholesky(gram, nb, null, ref failed);
+        var unpinned = failed | empty | Vector256.LessThan(min, Vector256.Create(Wellposedness.NullspaceTolerance));
+        return Vector256.ConditionalSelect(unpinned, V.One, V.Zero);
+    }
+
+    private static void AddOuter(V* gram, V* row, int nb, double weight)
+    {
+        for (int i = 0; i < nb; i++)
+        {
+            var ri = row[i] * weight;
+            for (int j = 0; j < nb; j++) gram[i * nb + j] += ri * row[j];
+        }
+    }
+
+    // ---------------------------------------------------------------- solves
+
+    /// <summary>The solution of every member: x (B, T·n) and ε (B).</summary>
+    public (Tensor X, Tensor Eps) Solution() => (Unpack(_xT), Unpack(_epsT).reshape(-1));
+
+    /// <summary>Solves one pack (with refinement) into the stored solution; r is T·n scratch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SolvePack(long pk, V* r)
+    {
+        int Tn = _l.T * _l.N;
+        V* xm = _x + pk * Tn;
+        AssembleRhs(pk, xm);
+        _eps[pk] = SolveFull(pk, xm, Vector256.Create(_l.Reward));
+        for (int k = 0; k < _refinements; k++)
+        {
+            var re = RowResidual(pk, xm, _eps[pk], r, targets: true) + Vector256.Create(_l.Reward);
+            var de = SolveFull(pk, r, re);
+            for (int i = 0; i < Tn; i++) xm[i] += r[i];
+            _eps[pk] += de;
+        }
+    }
+
+    /// <summary>AᵀW²β of one pack into r (T·n): equation and initial rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AssembleRhs(long pk, V* r)
     {
         int T = _l.T, n = _l.N, E = _l.E;
-        double* c = _c + m * T * E * n, b = _b + m * T * E, iv = _iv + m * _l.S * _l.D * _l.K;
-        for (int i = 0; i < T * n; i++) r[i] = 0;
+        V* c = _c + pk * T * E * n, b = _b + pk * T * E, iv = _iv + pk * _lenIv;
+        for (int i = 0; i < T * n; i++) r[i] = V.Zero;
         for (int t = 0; t < T; t++)
             for (int e = 0; e < E; e++)
             {
-                double be = _l.We2 * b[t * E + e];
-                double* ce = c + (t * E + e) * n;
+                var be = b[t * E + e] * _l.We2;
+                V* ce = c + (t * E + e) * n;
                 for (int i = 0; i < n; i++) r[t * n + i] += ce[i] * be;
             }
         for (int s = 0; s < _l.S; s++)
             for (int d = 0; d < _l.D; d++)
                 for (int i = 0; i < _l.K; i++)
-                    r[s * n + d * _l.R1 + i] += _l.Wi2 * iv[(s * _l.D + d) * _l.K + i];
+                    r[s * n + d * _l.R1 + i] += iv[(s * _l.D + d) * _l.K + i] * _l.Wi2;
     }
 
-    // ---------------------------------------------------------------- solves
-
-    /// <summary>Solves M[x_ε; x] = [r_ε; r] for member m: r (T·n) is overwritten by x; returns x_ε.</summary>
-    private double SolveFull(long m, double* r, double rEps)
+    /// <summary>Solves M[x_ε; x] = [r_ε; r] for one pack: r (T·n) is overwritten by x; returns x_ε.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private V SolveFull(long pk, V* r, V rEps)
     {
         int Tn = _l.T * _l.N;
-        double* sc = _sc + m * Tn;
-        for (int i = 0; i < Tn; i++) r[i] *= sc[i];
-        BandedSolve(m, r);
-        if (!_l.Epsilon) { for (int i = 0; i < Tn; i++) r[i] *= sc[i]; return 0; }
-        double* mv = _mv + m * Tn, z2 = _z2 + m * Tn;
-        double dot = 0;
+        BandedSolve(pk, r);
+        if (!_l.Epsilon) return V.Zero;
+        V* mv = _mv + pk * Tn, z2 = _z2 + pk * Tn;
+        var dot = V.Zero;
         for (int i = 0; i < Tn; i++) dot += mv[i] * r[i];
-        double eps = (rEps - dot) / _schur[m];
-        for (int i = 0; i < Tn; i++) r[i] = sc[i] * (r[i] - eps * z2[i]);
+        var eps = (rEps - dot) * _invSchur[pk];
+        for (int i = 0; i < Tn; i++) r[i] -= eps * z2[i];
         return eps;
     }
 
-    /// <summary>v := (L Lᵀ)⁻¹ v for the scaled banded part of member m.</summary>
-    private void BandedSolve(long m, double* v)
+    /// <summary>v := (L Lᵀ)⁻¹ v for the scaled banded part of one pack.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void BandedSolve(long pk, V* v)
     {
         int T = _l.T, n = _l.N, nn = n * n;
-        double* d0 = _d0 + m * T * nn, d1 = _d1 + m * (T - 1) * nn, d2 = _d2 + m * Math.Max(T - 2, 1) * nn;
+        V* d0 = _d0 + pk * _len0, d1 = _d1 + pk * _len1, d2 = _d2 + pk * _len2;
         for (int t = 0; t < T; t++)
         {
-            double* vt = v + t * n;
+            V* vt = v + t * n;
             if (t >= 1) SubtractAv(vt, d1 + (t - 1) * nn, v + (t - 1) * n, n);
             if (_l.Central && t >= 2) SubtractAv(vt, d2 + (t - 2) * nn, v + (t - 2) * n, n);
             LowerSolve(d0 + t * nn, vt, n);
         }
         for (int t = T - 1; t >= 0; t--)
         {
-            double* vt = v + t * n;
+            V* vt = v + t * n;
             if (t + 1 < T) SubtractAtv(vt, d1 + t * nn, v + (t + 1) * n, n);
             if (_l.Central && t + 2 < T) SubtractAtv(vt, d2 + t * nn, v + (t + 2) * n, n);
             LowerTransposedSolve(d0 + t * nn, vt, n);
@@ -265,22 +391,23 @@ internal sealed unsafe class FusedSystem
     // ---------------------------------------------------------------- rows
 
     /// <summary>
-    /// Aᵀ W² (β·[targets] − A[x_ε; x]) of member m into outX (T·n); returns its ε component. With targets it is the
+    /// Aᵀ W² (β·[targets] − A[x_ε; x]) of one pack into outX (T·n); returns its ε component. With targets it is the
     /// residual of the normal equations (add γα for ε); without, it is −M·[x_ε; x].
     /// </summary>
-    private double RowResidual(long m, double* x, double xEps, double* outX, bool targets)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private V RowResidual(long pk, V* x, V xEps, V* outX, bool targets)
     {
         int T = _l.T, n = _l.N, E = _l.E, R1 = _l.R1, R = _l.R, nr = _l.Rows;
-        double* c = _c + m * T * E * n, b = _b + m * T * E, iv = _iv + m * _l.S * _l.D * _l.K, h = _h + m * (T - 1);
-        for (int i = 0; i < T * n; i++) outX[i] = 0;
-        double outEps = 0;
+        V* c = _c + pk * T * E * n, b = _b + pk * T * E, iv = _iv + pk * _lenIv, h = _h + pk * (T - 1);
+        for (int i = 0; i < T * n; i++) outX[i] = V.Zero;
+        var outEps = V.Zero;
         for (int t = 0; t < T; t++)
             for (int e = 0; e < E; e++)
             {
-                double* ce = c + (t * E + e) * n;
-                double ax = 0;
+                V* ce = c + (t * E + e) * n;
+                var ax = V.Zero;
                 for (int i = 0; i < n; i++) ax += ce[i] * x[t * n + i];
-                double rho = _l.We2 * ((targets ? b[t * E + e] : 0) - ax);
+                var rho = ((targets ? b[t * E + e] : V.Zero) - ax) * _l.We2;
                 for (int i = 0; i < n; i++) outX[t * n + i] += ce[i] * rho;
             }
         for (int s = 0; s < _l.S; s++)
@@ -288,23 +415,28 @@ internal sealed unsafe class FusedSystem
                 for (int i = 0; i < _l.K; i++)
                 {
                     int k = s * n + d * R1 + i;
-                    outX[k] += _l.Wi2 * ((targets ? iv[(s * _l.D + d) * _l.K + i] : 0) - x[k]);
+                    outX[k] += ((targets ? iv[(s * _l.D + d) * _l.K + i] : V.Zero) - x[k]) * _l.Wi2;
                 }
-        double eps = _l.Epsilon ? xEps : 0;
-        Span<double> hp = stackalloc double[R1];
+        var eps = _l.Epsilon ? xEps : V.Zero;
+        V* kp = stackalloc V[nr * R1];
+        V* kq = stackalloc V[nr * R1];
         for (int g = 0; g < T - 1; g++)
         {
-            Powers(h[g], hp);
+            RowPatterns(h[g], kp, kq, nr, R1);
             for (int d = 0; d < _l.D; d++)
             {
-                double* xa = x + g * n + d * R1, xb = xa + n;
-                double* oa = outX + g * n + d * R1, ob = oa + n;
+                V* xa = x + g * n + d * R1, xb = xa + n;
+                V* oa = outX + g * n + d * R1, ob = oa + n;
                 for (int r = 0; r < nr; r++)
                 {
-                    double ax = eps;
-                    for (int j = 0; j < R1; j++) ax += hp[j] * (_l.KP[r * R1 + j] * xa[j] + _l.KQ[r * R1 + j] * xb[j]);
-                    double rho = -_l.Ws2 * ax;
-                    for (int j = 0; j < R1; j++) { oa[j] += _l.KP[r * R1 + j] * hp[j] * rho; ob[j] += _l.KQ[r * R1 + j] * hp[j] * rho; }
+                    // Only the non-zeros of the row: P on [PStart, PEnd), Q on [QStart, QEnd).
+                    int p0 = _l.PStart[r], p1 = _l.PEnd[r], q0 = _l.QStart[r], q1 = _l.QEnd[r];
+                    var ax = eps;
+                    for (int j = p0; j < p1; j++) ax += kp[r * R1 + j] * xa[j];
+                    for (int j = q0; j < q1; j++) ax += kq[r * R1 + j] * xb[j];
+                    var rho = ax * -_l.Ws2;
+                    for (int j = p0; j < p1; j++) oa[j] += kp[r * R1 + j] * rho;
+                    for (int j = q0; j < q1; j++) ob[j] += kq[r * R1 + j] * rho;
                     outEps += rho;
                 }
             }
@@ -312,114 +444,120 @@ internal sealed unsafe class FusedSystem
         if (_l.Central)
             for (int t = 1; t < T - 1; t++)
             {
-                double H = h[t - 1] + h[t], a = Math.Pow(H, R - 2), bb = Math.Pow(H, R - 1);
+                var H = h[t - 1] + h[t];
+                V a = Pow(H, R - 2), bb = Pow(H, R - 1);
                 for (int d = 0; d < _l.D; d++)
                 {
                     int i1 = d * R1 + R - 1, i0 = d * R1 + R;
-                    double ax = eps + a * (x[(t + 1) * n + i1] - x[(t - 1) * n + i1]) - bb * x[t * n + i0];
-                    double rho = -_l.Ws2 * ax;
+                    var ax = eps + a * (x[(t + 1) * n + i1] - x[(t - 1) * n + i1]) - bb * x[t * n + i0];
+                    var rho = ax * -_l.Ws2;
                     outX[(t - 1) * n + i1] -= a * rho;
                     outX[t * n + i0] -= bb * rho;
                     outX[(t + 1) * n + i1] += a * rho;
                     outEps += rho;
                 }
             }
-        return _l.Epsilon ? outEps : 0;
+        return _l.Epsilon ? outEps : V.Zero;
     }
 
-    private static void Powers(double h, Span<double> hp)
+    /// <summary>The step-dependent row patterns of one gap: P_rj = KP_rj·h^j, Q_rj = KQ_rj·h^j.</summary>
+    private void RowPatterns(V h, V* kp, V* kq, int nr, int r1)
     {
-        hp[0] = 1;
-        for (int j = 1; j < hp.Length; j++) hp[j] = hp[j - 1] * h;
+        V* hp = stackalloc V[r1];
+        Powers(h, hp, r1);
+        for (int r = 0; r < nr; r++)
+            for (int j = 0; j < r1; j++)
+            {
+                kp[r * r1 + j] = hp[j] * _l.KP[r * r1 + j];
+                kq[r * r1 + j] = hp[j] * _l.KQ[r * r1 + j];
+            }
+    }
+
+    private static void Powers(V h, V* hp, int count)
+    {
+        hp[0] = V.One;
+        for (int j = 1; j < count; j++) hp[j] = hp[j - 1] * h;
     }
 
     // ---------------------------------------------------------------- backward
 
-    /// <summary>λ = M⁻¹g (refined) for every member: g (B,T,n) and gε (B) → (λ, λ_ε).</summary>
-    public (Tensor Lambda, Tensor LambdaEps) Adjoint(Tensor g, Tensor gEps, int refinements)
+    /// <summary>
+    /// The backward pass in one sweep per pack: λ = M⁻¹g (refined, g (B, T·n), gε (B)), then the full-batch gradients
+    /// c (B, T·E·n), b (B, T·E), iv (B, S·D·K), h (B, T−1); see <see cref="Banded.BandedGradients"/>.
+    /// </summary>
+    public (Tensor C, Tensor B, Tensor Iv, Tensor H) Backward(Tensor g, Tensor gEps)
     {
-        var lam = g.to_type(ScalarType.Float64).contiguous().clone();
-        var gc = g.to_type(ScalarType.Float64).contiguous();
-        var le = Zeros(_batch);
-        var ge = gEps.to_type(ScalarType.Float64).contiguous();
-        double* pl = TensorMemory.Pointer(lam), pg = TensorMemory.Pointer(gc), ple = TensorMemory.Pointer(le), pge = TensorMemory.Pointer(ge);
-        int Tn = _l.T * _l.N;
-        Parallel.For(0, _batch, () => new Scratch(_l), (m, _, s) =>
+        int T = _l.T, n = _l.N, E = _l.E, Tn = T * n, refinements = _refinements;
+        Tensor pg = Pack(g), pge = Pack(gEps.reshape(-1, 1));
+        Tensor gc = Packed(T * E * n, zero: false), gb = Packed(T * E, zero: false), giv = Packed(Math.Max(_lenIv, 1)), gh = Packed(T - 1, zero: false);
+        V* vx = _x, vxe = _eps, vg = Ptr(pg), vge = Ptr(pge);
+        V* vgc = Ptr(gc), vgb = Ptr(gb), vgiv = Ptr(giv), vgh = Ptr(gh);
+        Parallel.For(0, _packs, () => new Scratch(2 * Tn), (pk, _, s) =>
         {
-            double* lm = pl + m * Tn, gm = pg + m * Tn;
-            ple[m] = SolveFull(m, lm, pge[m]);
-            for (int k = 0; k < refinements; k++)
-                fixed (double* r = s.A)
+            fixed (V* scratch = s.A)
+            {
+                V* lam = scratch, r = scratch + Tn, gm = vg + pk * Tn;
+                for (int i = 0; i < Tn; i++) lam[i] = gm[i];
+                var le = SolveFull(pk, lam, vge[pk]);
+                for (int k = 0; k < refinements; k++)
                 {
-                    double re = RowResidual(m, lm, ple[m], r, targets: false) + (_l.Epsilon ? pge[m] : 0);
+                    var re = RowResidual(pk, lam, le, r, targets: false) + (_l.Epsilon ? vge[pk] : V.Zero);
                     for (int i = 0; i < Tn; i++) r[i] += gm[i];
-                    double de = SolveFull(m, r, re);
-                    for (int i = 0; i < Tn; i++) lm[i] += r[i];
-                    ple[m] += de;
+                    var de = SolveFull(pk, r, re);
+                    for (int i = 0; i < Tn; i++) lam[i] += r[i];
+                    le += de;
                 }
+                PackGradients(pk, vx + pk * Tn, _l.Epsilon ? vxe[pk] : V.Zero, lam, _l.Epsilon ? le : V.Zero,
+                    vgc + pk * T * E * n, vgb + pk * T * E, vgiv + pk * Math.Max(_lenIv, 1), vgh + pk * (T - 1));
+            }
             return s;
         }, _ => { });
-        return (lam, le);
+        return (Unpack(gc), Unpack(gb), Unpack(giv).narrow(1, 0, _lenIv), Unpack(gh));
     }
 
-    /// <summary>
-    /// Full-batch gradients (c (B,T,E,n), b (B,T,E), iv (B,S,D,K), h (B,T−1)) from x, λ; see <see cref="Banded.BandedGradients"/>.
-    /// </summary>
-    public (Tensor C, Tensor B, Tensor Iv, Tensor H) Gradients(Tensor x, Tensor xEps, Tensor lambda, Tensor lambdaEps)
-    {
-        int T = _l.T, n = _l.N, E = _l.E;
-        var gc = Zeros(_batch, T, E, n); var gb = Zeros(_batch, T, E);
-        var giv = Zeros(_batch, Math.Max(_l.S, 1), _l.D, Math.Max(_l.K, 1)); var gh = Zeros(_batch, T - 1);
-        double* px = TensorMemory.Pointer(x), pxe = TensorMemory.Pointer(xEps), pl = TensorMemory.Pointer(lambda), ple = TensorMemory.Pointer(lambdaEps);
-        double* pgc = TensorMemory.Pointer(gc), pgb = TensorMemory.Pointer(gb), pgiv = TensorMemory.Pointer(giv), pgh = TensorMemory.Pointer(gh);
-        Parallel.For(0, _batch, m =>
-            MemberGradients(m, px + m * T * n, _l.Epsilon ? pxe[m] : 0, pl + m * T * n, _l.Epsilon ? ple[m] : 0,
-                pgc + m * T * E * n, pgb + m * T * E, pgiv + m * Math.Max(_l.S, 1) * _l.D * Math.Max(_l.K, 1), pgh + m * (T - 1)));
-        return (gc, gb, giv.narrow(1, 0, _l.S).narrow(3, 0, _l.K), gh);
-    }
-
-    private void MemberGradients(long m, double* x, double xe, double* lam, double le, double* gc, double* gb, double* giv, double* gh)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackGradients(long pk, V* x, V xe, V* lam, V le, V* gc, V* gb, V* giv, V* gh)
     {
         int T = _l.T, n = _l.N, E = _l.E, R1 = _l.R1, R = _l.R, nr = _l.Rows;
-        double* c = _c + m * T * E * n, b = _b + m * T * E, h = _h + m * (T - 1);
+        V* c = _c + pk * T * E * n, b = _b + pk * T * E, h = _h + pk * (T - 1);
         for (int t = 0; t < T; t++)
             for (int e = 0; e < E; e++)
             {
-                double* ce = c + (t * E + e) * n;
-                double ax = 0, al = 0;
+                V* ce = c + (t * E + e) * n;
+                V ax = V.Zero, al = V.Zero;
                 for (int i = 0; i < n; i++) { ax += ce[i] * x[t * n + i]; al += ce[i] * lam[t * n + i]; }
-                double rho = _l.We2 * (b[t * E + e] - ax), mu = _l.We2 * al;
+                V rho = (b[t * E + e] - ax) * _l.We2, mu = al * _l.We2;
                 gb[t * E + e] = mu;
-                double* g = gc + (t * E + e) * n;
+                V* g = gc + (t * E + e) * n;
                 for (int i = 0; i < n; i++) g[i] = rho * lam[t * n + i] - mu * x[t * n + i];
             }
         for (int s = 0; s < _l.S; s++)
             for (int d = 0; d < _l.D; d++)
                 for (int i = 0; i < _l.K; i++)
-                    giv[(s * _l.D + d) * _l.K + i] = _l.Wi2 * lam[s * n + d * R1 + i];
+                    giv[(s * _l.D + d) * _l.K + i] = lam[s * n + d * R1 + i] * _l.Wi2;
 
-        Span<double> hp = stackalloc double[R1];
-        Span<double> dhp = stackalloc double[R1];
+        V* kp = stackalloc V[nr * R1];
+        V* kq = stackalloc V[nr * R1];
+        V* dhp = stackalloc V[R1];
         for (int g = 0; g < T - 1; g++)
         {
-            Powers(h[g], hp);
-            dhp[0] = 0;
-            for (int j = 1; j < R1; j++) dhp[j] = j * hp[j - 1];
-            double sum = 0;
+            RowPatterns(h[g], kp, kq, nr, R1);
+            Powers(h[g], dhp, R1);
+            for (int j = R1 - 1; j >= 1; j--) dhp[j] = dhp[j - 1] * j; // d(h^j)/dh = j·h^(j−1)
+            dhp[0] = V.Zero;
+            var sum = V.Zero;
             for (int d = 0; d < _l.D; d++)
             {
-                double* xa = x + g * n + d * R1, xb = xa + n, la = lam + g * n + d * R1, lb = la + n;
+                V* xa = x + g * n + d * R1, xb = xa + n, la = lam + g * n + d * R1, lb = la + n;
                 for (int r = 0; r < nr; r++)
                 {
-                    double ax = xe, al = le;
-                    for (int j = 0; j < R1; j++)
-                    {
-                        ax += hp[j] * (_l.KP[r * R1 + j] * xa[j] + _l.KQ[r * R1 + j] * xb[j]);
-                        al += hp[j] * (_l.KP[r * R1 + j] * la[j] + _l.KQ[r * R1 + j] * lb[j]);
-                    }
-                    double rho = -_l.Ws2 * ax, mu = _l.Ws2 * al;
-                    for (int j = 1; j < R1; j++)
-                        sum += dhp[j] * (_l.KP[r * R1 + j] * (rho * la[j] - mu * xa[j]) + _l.KQ[r * R1 + j] * (rho * lb[j] - mu * xb[j]));
+                    int p0 = _l.PStart[r], p1 = _l.PEnd[r], q0 = _l.QStart[r], q1 = _l.QEnd[r];
+                    V ax = xe, al = le;
+                    for (int j = p0; j < p1; j++) { ax += kp[r * R1 + j] * xa[j]; al += kp[r * R1 + j] * la[j]; }
+                    for (int j = q0; j < q1; j++) { ax += kq[r * R1 + j] * xb[j]; al += kq[r * R1 + j] * lb[j]; }
+                    V rho = ax * -_l.Ws2, mu = al * _l.Ws2;
+                    for (int j = Math.Max(p0, 1); j < p1; j++) sum += dhp[j] * (rho * la[j] - mu * xa[j]) * _l.KP[r * R1 + j];
+                    for (int j = Math.Max(q0, 1); j < q1; j++) sum += dhp[j] * (rho * lb[j] - mu * xb[j]) * _l.KQ[r * R1 + j];
                 }
             }
             gh[g] = sum;
@@ -427,15 +565,15 @@ internal sealed unsafe class FusedSystem
         if (_l.Central)
             for (int t = 1; t < T - 1; t++)
             {
-                double H = h[t - 1] + h[t];
-                double a = Math.Pow(H, R - 2), bb = Math.Pow(H, R - 1), da = (R - 2) * Math.Pow(H, R - 3), db = (R - 1) * Math.Pow(H, R - 2);
-                double dH = 0;
+                var H = h[t - 1] + h[t];
+                V a = Pow(H, R - 2), bb = Pow(H, R - 1), da = Pow(H, R - 3) * (R - 2), db = Pow(H, R - 2) * (R - 1);
+                var dH = V.Zero;
                 for (int d = 0; d < _l.D; d++)
                 {
                     int i1 = d * R1 + R - 1, i0 = d * R1 + R;
-                    double dx = x[(t + 1) * n + i1] - x[(t - 1) * n + i1], dl = lam[(t + 1) * n + i1] - lam[(t - 1) * n + i1];
-                    double rho = -_l.Ws2 * (xe + a * dx - bb * x[t * n + i0]);
-                    double mu = _l.Ws2 * (le + a * dl - bb * lam[t * n + i0]);
+                    V dx = x[(t + 1) * n + i1] - x[(t - 1) * n + i1], dl = lam[(t + 1) * n + i1] - lam[(t - 1) * n + i1];
+                    var rho = (xe + a * dx - bb * x[t * n + i0]) * -_l.Ws2;
+                    var mu = (le + a * dl - bb * lam[t * n + i0]) * _l.Ws2;
                     dH += da * (rho * dl - mu * dx) - db * (rho * lam[t * n + i0] - mu * x[t * n + i0]);
                 }
                 gh[t - 1] += dH;
@@ -443,9 +581,9 @@ internal sealed unsafe class FusedSystem
             }
     }
 
-    /// <summary>Per-thread scratch (one T·n vector).</summary>
-    private sealed class Scratch(FusedLayout l)
+    /// <summary>Per-worker scratch of V lanes.</summary>
+    private sealed class Scratch(int length)
     {
-        public readonly double[] A = new double[l.T * l.N];
+        public readonly V[] A = new V[length];
     }
 }

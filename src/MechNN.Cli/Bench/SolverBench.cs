@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using MechNN.Ode;
+using MechNN.Ode.Solvers;
+using MechNN.Ode.Solvers.Banded;
+using MechNN.Ode.Solvers.Dense;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MechNN.Cli.Bench;
+
+/// <summary>Result of one solver on one config.</summary>
+internal sealed record MethodResult(string Method, double MedianMs, double MinMs, double PeakMb, double MaxRelDiff, string Status);
+
+/// <summary>
+/// Times forward + backward of one batched solve (gradients to all four inputs) for several solvers on the same random
+/// problem in the same process, and checks that they agree.
+/// </summary>
+internal sealed class SolverBench(Device device, ScalarType dtype, int reps, double budgetSeconds, bool mnnFormulation)
+{
+    public const string Sequential = "torch-sequential";
+
+    public IEnumerable<(string Name, IOdeSolver Solver)> Methods(SolverConfig config)
+    {
+        yield return (Sequential, new BandedSolver { Backend = BandedBackend.TorchSequential });
+        if (device.type == DeviceType.CPU) yield return ("fused-cpu", new BandedSolver { Backend = BandedBackend.FusedCpu });
+        yield return ("cyclic-reduction", new BandedSolver { Backend = BandedBackend.CyclicReduction });
+        yield return ("dense-oracle", new DenseSolver());
+    }
+
+    public OdeSpec Spec(SolverConfig c) => mnnFormulation
+        ? new OdeSpec(c.Order) { InitialSteps = c.InitialOrders > 0 ? 1 : 0, InitialOrders = Math.Max(1, c.InitialOrders) }
+        : new OdeSpec(c.Order) { InitialSteps = c.InitialOrders > 0 ? 1 : 0, InitialOrders = Math.Max(1, c.InitialOrders), Epsilon = false, TopOrder = TopOrderRows.Continuity };
+
+    public List<MethodResult> Run(SolverConfig config, Action<string> progress)
+    {
+        var spec = Spec(config);
+        var g = manual_seed(20261123);
+        long B = config.Systems, T = config.Steps, R1 = config.Order + 1;
+        var coefficients = randn(new long[] { B, T, 1, 1, R1 }, dtype: dtype, generator: g);
+        coefficients.select(-1, config.Order).abs_().add_(1); // top-order coefficient in [1, ∞)
+        var inputs = new Inputs(
+            coefficients.to(device),
+            randn(new long[] { B, T, 1 }, dtype: dtype, generator: g).to(device),
+            config.InitialOrders > 0 ? randn(new long[] { B, 1, 1, config.InitialOrders }, dtype: dtype, generator: g).to(device) : null,
+            full(new long[] { B, T - 1 }, 0.01, dtype: dtype).to(device),
+            randn(new long[] { B, T, 1, R1 }, dtype: dtype, generator: g).to(device));
+
+        var results = new List<MethodResult>();
+        Tensor? reference = null;
+        foreach (var (name, solver) in Methods(config))
+        {
+            progress($"{config.Name}: {name}");
+            if (name == "dense-oracle" && !DenseFits(config, spec))
+            {
+                results.Add(new MethodResult(name, double.NaN, double.NaN, double.NaN, double.NaN, "skipped: O((T·n)²) memory"));
+                continue;
+            }
+            var warm = Stopwatch.StartNew();
+            Tensor u;
+            try { u = inputs.Run(spec, solver, check: true).cpu(); }
+            catch (IllPosedSystemException ex) { results.Add(new MethodResult(name, double.NaN, double.NaN, double.NaN, double.NaN, "failed: " + ex.Message)); continue; }
+            Synchronize();
+            double warmSeconds = warm.Elapsed.TotalSeconds;
+            if (warmSeconds > budgetSeconds)
+            {
+                results.Add(new MethodResult(name, warmSeconds * 1000, warmSeconds * 1000, double.NaN, Diff(u, reference), $"one run only: {warmSeconds:F1} s > budget"));
+                reference ??= u;
+                continue;
+            }
+            // Second warm-up (JIT tiers, allocator pools), doubling as the untimed peak-memory run on CPU.
+            double peak = device.type == DeviceType.CPU
+                ? PeakMemory.MeasureMb(() => inputs.Run(spec, solver, check: false).Dispose())
+                : double.NaN;
+            var times = new List<double>();
+            int count = Math.Max(1, Math.Min(reps, (int)(budgetSeconds / Math.Max(warmSeconds, 1e-6))));
+            for (int r = 0; r < count; r++)
+            {
+                var sw = Stopwatch.StartNew();
+                inputs.Run(spec, solver, check: false).Dispose();
+                Synchronize();
+                times.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            results.Add(new MethodResult(name, times[times.Count / 2], times[0], peak, Diff(u, reference), $"{count} reps"));
+            reference ??= u;
+        }
+        return results;
+    }
+
+    private static double Diff(Tensor u, Tensor? reference) =>
+        reference is null ? 0 : ((u - reference).abs().max() / reference.abs().max().clamp_min(1e-300)).item<double>();
+
+    private bool DenseFits(SolverConfig c, OdeSpec spec)
+    {
+        double n = (double)c.Steps * spec.BlockSize + 1;
+        double bytes = c.Systems * n * n * 8 * 4;
+        return n <= 3100 && bytes <= (device.type == DeviceType.CPU ? 4e9 : 2e10) && c.Systems * n * n * n <= 5e11;
+    }
+
+    private void Synchronize()
+    {
+        if (device.type == DeviceType.CUDA) cuda.synchronize();
+    }
+
+    /// <summary>The inputs of one problem; Run does forward + backward and returns u (detached).</summary>
+    private sealed record Inputs(Tensor C, Tensor B, Tensor? Iv, Tensor H, Tensor Weight)
+    {
+        public Tensor Run(OdeSpec spec, IOdeSolver solver, bool check)
+        {
+            using var scope = NewDisposeScope();
+            var leaves = new[] { C, B, Iv, H }.OfType<Tensor>().Select(x => x.detach().requires_grad_(true)).ToArray();
+            var iv = Iv is null ? null : leaves[2];
+            var h = leaves[^1];
+            var solution = solver.Solve(OdeProblem.Create(spec, leaves[0], leaves[1], iv, h));
+            var loss = (solution.U * Weight).sum() + solution.Epsilon.sum();
+            loss.backward();
+            if (check && leaves.Any(x => x.grad is null || !x.grad.isfinite().all().item<bool>()))
+                throw new InvalidOperationException("benchmark produced a missing or non-finite gradient");
+            return solution.U.detach().MoveToOuterDisposeScope();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Text.Json;
+using MechNN.Cli.Bench;
+using Spectre.Console;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MechNN.Cli.Commands;
+
+/// <summary>`mechnn bench solver`: solver timings against the baselines measured in the same run.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Benchmarks that print ratios against baselines measured in the same run.");
+        bench.Subcommands.Add(Solver());
+        return bench;
+    }
+
+    private static Command Solver()
+    {
+        var configs = new Option<string[]>("--config") { Description = "Configs to run (default: all): " + string.Join(", ", SolverConfig.All.Select(c => c.Name)), AllowMultipleArgumentsPerToken = true };
+        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var dtype = new Option<string>("--dtype") { Description = "float64 or float32", DefaultValueFactory = _ => "float64" };
+        var reps = new Option<int>("--reps") { Description = "Timed repetitions per solver (after one warm-up).", DefaultValueFactory = _ => 10 };
+        var budget = new Option<double>("--budget") { Description = "Seconds one solver may spend on one config; slower ones are timed once.", DefaultValueFactory = _ => 20 };
+        var formulation = new Option<string>("--formulation") { Description = "smnn (no ε, continuity rows: the S-MNN default the reference figures use) or mnn (ε, central rows)", DefaultValueFactory = _ => "smnn" };
+        var output = new Option<string?>("--out") { Description = "JSON file to write (default docs/results/bench-solver-<device>.json)." };
+        var command = new Command("solver", "Forward + backward of one batched solve: fused/parallel vs torch-ops sequential vs dense oracle.")
+            { configs, device, dtype, reps, budget, formulation, output };
+        command.SetAction(parse => Run(parse.GetValue(configs), parse.GetValue(device)!, parse.GetValue(dtype)!, parse.GetValue(reps),
+            parse.GetValue(budget), parse.GetValue(formulation)!, parse.GetValue(output)));
+        return command;
+    }
+
+    private static int Run(string[]? names, string deviceName, string dtypeName, int reps, double budget, string formulation, string? output)
+    {
+        var dev = deviceName switch
+        {
+            "cpu" => CPU,
+            "cuda" when cuda.is_available() => CUDA,
+            "cuda" => throw new ArgumentException("--device cuda: no CUDA device is available to TorchSharp here."),
+            _ => throw new ArgumentException($"--device must be cpu or cuda (got '{deviceName}')."),
+        };
+        var dtype = dtypeName switch
+        {
+            "float64" => ScalarType.Float64, "float32" => ScalarType.Float32,
+            _ => throw new ArgumentException($"--dtype must be float64 or float32 (got '{dtypeName}')."),
+        };
+        if (formulation is not ("smnn" or "mnn")) throw new ArgumentException($"--formulation must be smnn or mnn (got '{formulation}').");
+        if (reps < 1) throw new ArgumentException("--reps must be at least 1.");
+        var selected = names is { Length: > 0 }
+            ? names.SelectMany(n => n.Split(',')).Select(n => SolverConfig.All.FirstOrDefault(c => c.Name == n)
+                ?? throw new ArgumentException($"unknown config '{n}'; known: {string.Join(", ", SolverConfig.All.Select(c => c.Name))}")).ToList()
+            : SolverConfig.All.ToList();
+        var path = output ?? Path.Combine("docs", "results", $"bench-solver-{deviceName}.json");
+
+        var bench = new SolverBench(dev, dtype, reps, budget, formulation == "mnn");
+        var rows = new List<(SolverConfig Config, List<MethodResult> Results)>();
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+        {
+            var task = ctx.AddTask("bench", maxValue: selected.Count);
+            foreach (var config in selected)
+            {
+                rows.Add((config, bench.Run(config, s => task.Description = Markup.Escape(s))));
+                task.Increment(1);
+            }
+        });
+
+        var table = new Table().Title($"forward + backward, {dtypeName}, {deviceName}, {formulation} rows, median of ≤{reps}")
+            .AddColumns("config", "method", "median ms", "peak MB", $"× vs {SolverBench.Sequential}", "× vs dense", "max rel diff", "note");
+        foreach (var (config, results) in rows)
+        {
+            var seq = results.FirstOrDefault(r => r.Method == SolverBench.Sequential)?.MedianMs ?? double.NaN;
+            var dense = results.FirstOrDefault(r => r.Method == "dense-oracle")?.MedianMs ?? double.NaN;
+            foreach (var r in results)
+                table.AddRow(config.Name + $" ({config.Systems}×{config.Steps}, R={config.Order})", r.Method, Fmt(r.MedianMs), Fmt(r.PeakMb),
+                    Ratio(seq, r.MedianMs), Ratio(dense, r.MedianMs), double.IsNaN(r.MaxRelDiff) ? "" : r.MaxRelDiff.ToString("E1"), Markup.Escape(r.Status));
+        }
+        AnsiConsole.Write(table);
+
+        var report = new
+        {
+            command = "mechnn bench solver " + string.Join(' ', Environment.GetCommandLineArgs().Skip(3)),
+            date = DateTime.UtcNow.ToString("u"),
+            device = deviceName, dtype = dtypeName, formulation, cores = Environment.ProcessorCount,
+            configs = rows.Select(r => new
+            {
+                r.Config.Name, r.Config.Systems, r.Config.Steps, r.Config.Order, r.Config.InitialOrders,
+                reference_smnn_h100_ms = r.Config.SmnnMs, target_h100_ms = r.Config.TargetMs,
+                results = r.Results.Select(x => new { x.Method, median_ms = Json(x.MedianMs), min_ms = Json(x.MinMs), peak_mb = Json(x.PeakMb), max_rel_diff = Json(x.MaxRelDiff), x.Status }),
+            }),
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, path, overwrite: true);
+        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
+        return 0;
+    }
+
+    private static double? Json(double v) => double.IsNaN(v) ? null : Math.Round(v, 6);
+    private static string Fmt(double v) => double.IsNaN(v) ? "–" : v < 10 ? v.ToString("F3") : v.ToString("F1");
+    private static string Ratio(double baseline, double v) => double.IsNaN(baseline) || double.IsNaN(v) || v <= 0 ? "–" : (baseline / v).ToString("F1");
+}
