@@ -14,6 +14,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Benchmarks that print ratios against baselines measured in the same run.");
         bench.Subcommands.Add(Solver());
+        bench.Subcommands.Add(SineBenchCommand.Create());
         return bench;
     }
 
@@ -35,13 +36,7 @@ internal static class BenchCommand
 
     private static int Run(string[]? names, string deviceName, string dtypeName, int reps, double budget, string formulation, string? output)
     {
-        var dev = deviceName switch
-        {
-            "cpu" => CPU,
-            "cuda" when cuda.is_available() => CUDA,
-            "cuda" => throw new ArgumentException("--device cuda: no CUDA device is available to TorchSharp here."),
-            _ => throw new ArgumentException($"--device must be cpu or cuda (got '{deviceName}')."),
-        };
+        var dev = ParseDevice(deviceName);
         var dtype = dtypeName switch
         {
             "float64" => ScalarType.Float64, "float32" => ScalarType.Float32,
@@ -68,13 +63,13 @@ internal static class BenchCommand
         });
 
         var table = new Table().Title($"forward + backward, {dtypeName}, {deviceName}, {formulation} rows, median of ≤{reps}")
-            .AddColumns("config", "method", "median ms", "peak MB", $"× vs {SolverBench.Sequential}", "× vs dense", "max rel diff", "note");
+            .AddColumns("config", "method", "median ms", "peak ΔRSS MB", $"× vs {SolverBench.Sequential}", "× vs dense", "max rel diff", "note");
         foreach (var (config, results) in rows)
         {
             var seq = results.FirstOrDefault(r => r.Method == SolverBench.Sequential)?.MedianMs ?? double.NaN;
             var dense = results.FirstOrDefault(r => r.Method == "dense-oracle")?.MedianMs ?? double.NaN;
             foreach (var r in results)
-                table.AddRow(config.Name + $" ({config.Systems}×{config.Steps}, R={config.Order})", r.Method, Fmt(r.MedianMs), Fmt(r.PeakMb),
+                table.AddRow(config.Name + $" ({config.Systems}×{config.Steps}, R={config.Order})", r.Method, Fmt(r.MedianMs), Fmt(Math.Max(r.PeakMb, 0)),
                     Ratio(seq, r.MedianMs), Ratio(dense, r.MedianMs), double.IsNaN(r.MaxRelDiff) ? "" : r.MaxRelDiff.ToString("E1"), Markup.Escape(r.Status));
         }
         AnsiConsole.Write(table);
@@ -88,15 +83,29 @@ internal static class BenchCommand
             {
                 r.Config.Name, r.Config.Systems, r.Config.Steps, r.Config.Order, r.Config.InitialOrders,
                 reference_smnn_h100_ms = r.Config.SmnnMs, target_h100_ms = r.Config.TargetMs,
-                results = r.Results.Select(x => new { x.Method, median_ms = Json(x.MedianMs), min_ms = Json(x.MinMs), peak_mb = Json(x.PeakMb), max_rel_diff = Json(x.MaxRelDiff), x.Status }),
+                results = r.Results.Select(x => new { x.Method, median_ms = Json(x.MedianMs), min_ms = Json(x.MinMs), peak_mb = Json(x.PeakMb), max_rel_diff = double.IsNaN(x.MaxRelDiff) ? (double?)null : x.MaxRelDiff, x.Status }),
             }),
         };
+        WriteJson(path, report);
+        return 0;
+    }
+
+    internal static Device ParseDevice(string name) => name switch
+    {
+        "cpu" => CPU,
+        "cuda" when cuda.is_available() => CUDA,
+        "cuda" => throw new ArgumentException("--device cuda: no CUDA device is available to TorchSharp here."),
+        _ => throw new ArgumentException($"--device must be cpu or cuda (got '{name}')."),
+    };
+
+    /// <summary>Writes JSON atomically (temp file + rename): never a half-written result.</summary>
+    internal static void WriteJson(string path, object report)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = path + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         File.Move(temp, path, overwrite: true);
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
-        return 0;
     }
 
     private static double? Json(double v) => double.IsNaN(v) ? null : Math.Round(v, 6);

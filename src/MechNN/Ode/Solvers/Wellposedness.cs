@@ -15,7 +15,7 @@ internal static class Wellposedness
 {
     /// <summary>Squared pivot (of the unit-diagonal equilibrated matrix) below which the null-space test runs.</summary>
     public const double SuspiciousPivot = 1e-9;
-    /// <summary>Smallest eigenvalue of the correlation matrix of the pinning rows that still counts as pinned.</summary>
+    /// <summary>Smallest squared Cholesky pivot of the correlation matrix of the pinning rows that still counts as pinned.</summary>
     public const double NullspaceTolerance = 1e-10;
 
     /// <param name="info">(B) Cholesky info (0 = factorised).</param>
@@ -81,7 +81,10 @@ internal static class Wellposedness
         var diag = gram.diagonal(0, -2, -1);
         var scale = torch.where(diag > 0, diag.rsqrt(), zeros_like(diag));
         var corr = scale.unsqueeze(-1) * gram * scale.unsqueeze(-2);
-        var smallest = linalg.eigvalsh(corr).min(-1).values;
-        return smallest.lt(NullspaceTolerance).logical_or(diag.le(0).any(-1));
+        // Cholesky pivots of the correlation matrix (not eigenvalues: batched eigensolvers are slow and memory-hungry
+        // on GPUs); the fused kernel applies the same test.
+        var (l, info) = linalg.cholesky_ex(corr);
+        var smallest = l.diagonal(0, -2, -1).square().amin(-1);
+        return smallest.lt(NullspaceTolerance).logical_or(smallest.isnan()).logical_or(info.ne(0)).logical_or(diag.le(0).any(-1));
     }
 }

@@ -18,6 +18,8 @@ internal sealed class BandedSolveFunction : autograd.MultiTensorFunction<BandedS
     {
         var problem = (OdeProblem)vars[4];
         var refinements = (int)vars[5];
+        // Temporaries die with this scope; only the factorisation, the row data and the outputs leave it.
+        using var scope = NewDisposeScope();
         var parallelInTime = (bool)vars[6];
         var batch = problem.BatchShape;
         var system = BandedAssembler.Assemble(problem);
@@ -32,6 +34,7 @@ internal sealed class BandedSolveFunction : autograd.MultiTensorFunction<BandedS
         ctx.save_data("rows", rows);
         ctx.save_data("refinements", refinements);
         ctx.save_data("needs", Enumerable.Range(0, 4).Select(i => ((Tensor)vars[i]).requires_grad).ToArray());
+        foreach (var kept in factor.Retained().Concat(rows.Retained()).Append(u).Append(eps)) kept.MoveToOuterDisposeScope();
         ctx.save_for_backward(new List<Tensor> { u, eps });
         return new List<Tensor> { u, eps };
     }
@@ -45,16 +48,18 @@ internal sealed class BandedSolveFunction : autograd.MultiTensorFunction<BandedS
         var needs = (bool[])ctx.get_data("needs");
         var saved = ctx.get_saved_variables();
         Tensor x = saved[0], xEps = saved[1];
+        using var scope = NewDisposeScope();
         var gU = grads[0] is { } g0 && !g0.IsInvalid ? g0 : zeros_like(x);
         var gEps = grads.Count > 1 && grads[1] is { } g1 && !g1.IsInvalid ? g1 : zeros_like(xEps);
 
         var (lambda, lambdaEps) = RefinedSolve(problem, factor, gU.reshape(problem.BatchSize, problem.StepCount, -1), gEps.reshape(-1),
             refinements, (v, ve) => rows.AdjointResidual(v, ve, gU, gEps));
         var grad = new BandedGradients(rows, x, xEps, lambda, lambdaEps);
+        Tensor? Out(bool need, Func<Tensor> make) => need ? make().MoveToOuterDisposeScope() : null;
         return new List<Tensor>
         {
-            needs[0] ? grad.Coefficients() : null!, needs[1] ? grad.Rhs() : null!,
-            needs[2] ? grad.InitialValues() : null!, needs[3] ? grad.Steps() : null!, null!, null!, null!,
+            Out(needs[0], grad.Coefficients)!, Out(needs[1], grad.Rhs)!,
+            Out(needs[2], grad.InitialValues)!, Out(needs[3], grad.Steps)!, null!, null!, null!,
         };
     }
 

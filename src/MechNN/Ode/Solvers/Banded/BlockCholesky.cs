@@ -53,6 +53,8 @@ internal sealed class BlockCholesky : IBandedFactorisation
         MinPivot = minPivot!;
     }
 
+    public IEnumerable<Tensor> Retained() => _diag.Concat(_sub1).Concat(_sub2 ?? Array.Empty<Tensor>()).Append(Info).Append(MinPivot);
+
     /// <summary>Solves M x = rhs for rhs (B, T, n, k).</summary>
     public Tensor Solve(Tensor rhs)
     {

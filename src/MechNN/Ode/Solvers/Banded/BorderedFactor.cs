@@ -35,13 +35,24 @@ internal sealed class BorderedFactor
 
     public bool HasEpsilon => _schur is not null;
 
+    public IEnumerable<Tensor> Retained() =>
+        _banded.Retained().Append(_scale).Concat(new[] { _scaledBorder, _borderSolve, _schur }.OfType<Tensor>());
+
     /// <summary>Solves M [x_ε; x_u] = [r_ε; r_u] for r_u (B, T, n) and r_ε (B) (ignored without ε).</summary>
     public (Tensor U, Tensor? Eps) Solve(Tensor rhsU, Tensor? rhsEps)
     {
-        var y = _banded.Solve((_scale * rhsU).unsqueeze(-1)).squeeze(-1);
-        if (_schur is null) return (_scale * y, null);
-        var eps = (rhsEps! - (_scaledBorder! * y).sum(new long[] { 1, 2 })) / _schur;
-        var u = _scale * (y - eps.view(-1, 1, 1) * _borderSolve!);
+        var (u, eps) = SolveColumns(rhsU.unsqueeze(-1), rhsEps?.unsqueeze(-1));
+        return (u.squeeze(-1), eps?.squeeze(-1));
+    }
+
+    /// <summary>Several right-hand sides at once: r_u (B, T, n, k), r_ε (B, k).</summary>
+    public (Tensor U, Tensor? Eps) SolveColumns(Tensor rhsU, Tensor? rhsEps)
+    {
+        var scale = _scale.unsqueeze(-1);
+        var y = _banded.Solve(scale * rhsU);
+        if (_schur is null) return (scale * y, null);
+        var eps = (rhsEps! - (_scaledBorder!.unsqueeze(-1) * y).sum(new long[] { 1, 2 })) / _schur.unsqueeze(-1);
+        var u = scale * (y - eps.unsqueeze(1).unsqueeze(1) * _borderSolve!.unsqueeze(-1));
         return (u, eps);
     }
 }

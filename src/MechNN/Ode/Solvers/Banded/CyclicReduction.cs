@@ -79,6 +79,9 @@ internal sealed class CyclicReduction : IBandedFactorisation
         MinPivot = minPivot!;
     }
 
+    public IEnumerable<Tensor> Retained() =>
+        _levels.SelectMany(l => new[] { l.Factor, l.P, l.Q, l.SubOdd, l.SubEven }).Append(_top).Append(Info).Append(MinPivot);
+
     public Tensor Solve(Tensor rhs)
     {
         using var scope = NewDisposeScope();

@@ -12,4 +12,7 @@ internal interface IBandedFactorisation
     Tensor MinPivot { get; }
     /// <summary>Solves M x = rhs for rhs (B, T, n, k).</summary>
     Tensor Solve(Tensor rhs);
+
+    /// <summary>The tensors the factorisation keeps (to move out of a dispose scope that frees the temporaries).</summary>
+    IEnumerable<Tensor> Retained();
 }

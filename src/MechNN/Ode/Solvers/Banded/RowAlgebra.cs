@@ -49,6 +49,8 @@ internal sealed class RowAlgebra
         }
     }
 
+    public IEnumerable<Tensor> Retained() => new[] { _c, _kp, _kq, _hp, Steps, _a, _b }.OfType<Tensor>();
+
     public bool HasCentral => _p.Spec.TopOrder == TopOrderRows.Central && _p.StepCount >= 3;
     private int T => _p.StepCount;
     private int R => _p.Spec.Order;

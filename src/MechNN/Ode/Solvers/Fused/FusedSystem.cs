@@ -34,6 +34,10 @@ internal sealed unsafe class FusedSystem
     private readonly int _refinements;
 
     public FusedLayout Layout => _l;
+
+    /// <summary>Bytes the kernel keeps between forward and backward (inputs, factor, solution): O(B·T·n²).</summary>
+    public long StateBytes => new[] { _cT, _bT, _ivT, _hT, _d0T, _d1T, _d2T, _mvT, _z2T, _invSchurT, _statusT, _xT, _epsT }
+        .Sum(t => t.numel() * t.element_size());
     /// <summary>(B) 0 when the factorisation succeeded, otherwise the first failing step + 1.</summary>
     public Tensor Info { get; }
     /// <summary>(B) smallest squared pivot of the equilibrated matrix.</summary>
