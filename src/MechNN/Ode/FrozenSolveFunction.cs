@@ -1,3 +1,4 @@
+using MechNN.Ode.Solvers;
 using MechNN.Ode.Solvers.Banded;
 using MechNN.Tensors;
 using TorchSharp;
@@ -44,8 +45,7 @@ internal sealed class FrozenSolveFunction : autograd.MultiTensorFunction<FrozenS
         var saved = ctx.get_saved_variables();
         Tensor x = saved[0], xEps = saved[1];
         using var scope = NewDisposeScope();
-        var gU = grads[0] is { } g0 && !g0.IsInvalid ? g0 : zeros_like(x);
-        var gEps = grads.Count > 1 && grads[1] is { } g1 && !g1.IsInvalid ? g1 : zeros_like(xEps);
+        var (gU, gEps) = OutputGradients.Read(grads, x, xEps);
         var (lambda, lambdaEps) = RefinedSolve(problem, frozen, (v, ve) => rows.AdjointResidual(v, ve, gU, gEps),
             zeros_like(x), zeros_like(xEps), refinements);
         var mu = rows.Weighted(rows.Apply(lambda, lambdaEps));

@@ -74,13 +74,7 @@ public class ErrorTests
     [InlineData("dense")]
     public void IllPosedSystemListsTheFailingMembersInsteadOfReturningNaN(string solverName)
     {
-        IOdeSolver solver = solverName switch
-        {
-            "dense" => new DenseSolver(),
-            "torch" => new BandedSolver { Backend = BandedBackend.TorchSequential },
-            "cyclic" => new BandedSolver { Backend = BandedBackend.CyclicReduction },
-            _ => new BandedSolver { Backend = BandedBackend.FusedCpu },
-        };
+        IOdeSolver solver = Problems.Solver(solverName);
         var spec = new OdeSpec(2) { InitialSteps = 0 };
         var (c, b, _, h) = Valid(batch: 4);
         c[1] = zeros_like(c[1]);   // no initial values and no equation: u is undetermined

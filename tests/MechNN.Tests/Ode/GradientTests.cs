@@ -38,13 +38,7 @@ public class GradientTests
     [MemberData(nameof(Cases))]
     public void AnalyticGradientsMatchFiniteDifferences(string solverName, int order, int dims, TopOrderRows top, bool epsilon, int initialSteps, bool broadcast)
     {
-        IOdeSolver solver = solverName switch
-        {
-            "dense" => new DenseSolver(),
-            "torch" => new BandedSolver { Backend = BandedBackend.TorchSequential },
-            "cyclic" => new BandedSolver { Backend = BandedBackend.CyclicReduction },
-            _ => new BandedSolver { Backend = BandedBackend.FusedCpu },
-        };
+        IOdeSolver solver = Problems.Solver(solverName);
         var g = manual_seed(17 * order + 5 * dims + (int)top);
         var (spec, c, b, iv, h) = Problems.Random(g, batch: 2, T: 6, order, dims, initialSteps, top, epsilon);
         if (broadcast)

@@ -1,4 +1,7 @@
 using MechNN.Ode;
+using MechNN.Ode.Solvers;
+using MechNN.Ode.Solvers.Banded;
+using MechNN.Ode.Solvers.Dense;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,6 +40,16 @@ internal static class Problems
         var h = 0.05 + 0.15 * rand(new long[] { batch, T - 1 }, dtype: ScalarType.Float64, generator: g);
         return (spec, c, b, iv, h);
     }
+
+    /// <summary>The solvers under test by name: dense oracle and the three banded backends.</summary>
+    public static IOdeSolver Solver(string name) => name switch
+    {
+        "dense" => new DenseSolver(),
+        "torch" => new BandedSolver { Backend = BandedBackend.TorchSequential },
+        "cyclic" => new BandedSolver { Backend = BandedBackend.CyclicReduction },
+        "fused" => new BandedSolver { Backend = BandedBackend.FusedCpu },
+        _ => throw new ArgumentException(name),
+    };
 
     public static double MaxAbs(Tensor x) => x.abs().max().item<double>();
 

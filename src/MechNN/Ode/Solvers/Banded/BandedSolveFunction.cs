@@ -49,8 +49,7 @@ internal sealed class BandedSolveFunction : autograd.MultiTensorFunction<BandedS
         var saved = ctx.get_saved_variables();
         Tensor x = saved[0], xEps = saved[1];
         using var scope = NewDisposeScope();
-        var gU = grads[0] is { } g0 && !g0.IsInvalid ? g0 : zeros_like(x);
-        var gEps = grads.Count > 1 && grads[1] is { } g1 && !g1.IsInvalid ? g1 : zeros_like(xEps);
+        var (gU, gEps) = OutputGradients.Read(grads, x, xEps);
 
         var (lambda, lambdaEps) = RefinedSolve(problem, factor, gU.reshape(problem.BatchSize, problem.StepCount, -1), gEps.reshape(-1),
             refinements, (v, ve) => rows.AdjointResidual(v, ve, gU, gEps));

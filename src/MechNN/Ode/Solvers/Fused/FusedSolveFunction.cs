@@ -38,8 +38,7 @@ internal sealed class FusedSolveFunction : autograd.MultiTensorFunction<FusedSol
         var needs = (bool[])ctx.get_data("needs");
         var saved = ctx.get_saved_variables();
         Tensor x = saved[0], xEps = saved[1];
-        var gU = grads[0] is { } g0 && !g0.IsInvalid ? g0.reshape(x.shape) : zeros_like(x);
-        var gEps = grads.Count > 1 && grads[1] is { } g1 && !g1.IsInvalid ? g1.reshape(-1) : zeros_like(xEps);
+        var (gU, gEps) = OutputGradients.Read(grads, x, xEps);
 
         var (gc, gb, giv, gh) = system.Backward(gU, gEps);
         var bs = problem.BatchShape;
