@@ -1,0 +1,48 @@
+using MechNN.Integrators;
+
+namespace MechNN.Data.Systems;
+
+/// <summary>An autonomous system ẋ = f(x) with its published parameters, and a generator for its trajectories.</summary>
+public abstract class DynamicalSystem
+{
+    public abstract string Name { get; }
+    public abstract int Dimension { get; }
+    public abstract double[] Derivative(double[] x);
+
+    /// <summary>Samples x(t) at t = 0, dt, …, (count−1)·dt with tight tolerances (rtol = atol = 1e-12 by default).</summary>
+    public (double[][] X, double[] T) Trajectory(double[] x0, double dt, int count, double tolerance = 1e-12)
+    {
+        if (x0.Length != Dimension) throw new ArgumentException($"{Name} has {Dimension} states; x0 has {x0.Length}.");
+        var t = Enumerable.Range(0, count).Select(i => i * dt).ToArray();
+        return (new DormandPrince45(tolerance, tolerance).Integrate((_, x) => Derivative(x), x0, t), t);
+    }
+}
+
+/// <summary>ẋ = −0.1x + 2y, ẏ = −2x − 0.1y (PySINDy's linear damped oscillator).</summary>
+public sealed class LinearDampedSho : DynamicalSystem
+{
+    public override string Name => "linear damped SHO";
+    public override int Dimension => 2;
+    public override double[] Derivative(double[] x) => new[] { -0.1 * x[0] + 2 * x[1], -2 * x[0] - 0.1 * x[1] };
+}
+
+/// <summary>ẋ = −0.1x³ + 2y³, ẏ = −2x³ − 0.1y³ (PySINDy's cubic damped oscillator).</summary>
+public sealed class CubicDampedSho : DynamicalSystem
+{
+    public override string Name => "cubic damped SHO";
+    public override int Dimension => 2;
+    public override double[] Derivative(double[] x)
+    {
+        double x3 = x[0] * x[0] * x[0], y3 = x[1] * x[1] * x[1];
+        return new[] { -0.1 * x3 + 2 * y3, -2 * x3 - 0.1 * y3 };
+    }
+}
+
+/// <summary>Lorenz: ẋ = σ(y − x), ẏ = x(ρ − z) − y, ż = xy − βz; σ = 10, ρ = 28, β = 8/3.</summary>
+public sealed class Lorenz(double sigma = 10, double rho = 28, double beta = 8.0 / 3) : DynamicalSystem
+{
+    public override string Name => "Lorenz";
+    public override int Dimension => 3;
+    public override double[] Derivative(double[] x) =>
+        new[] { sigma * (x[1] - x[0]), x[0] * (rho - x[2]) - x[1], x[0] * x[1] - beta * x[2] };
+}

@@ -1,0 +1,22 @@
+using System.Globalization;
+
+namespace MechNN.Discovery;
+
+/// <summary>Prints discovered equations like PySINDy: "(x0)' = -0.100 x0 + 2.000 x1" (terms joined by " + ", signs kept).</summary>
+public static class EquationFormatter
+{
+    public static string Format(double[] coefficients, IReadOnlyList<string> features, int precision = 3)
+    {
+        var terms = new List<string>();
+        for (int f = 0; f < coefficients.Length; f++)
+        {
+            if (coefficients[f] == 0) continue;
+            var value = coefficients[f].ToString("F" + precision, CultureInfo.InvariantCulture);
+            terms.Add(features[f] == "1" ? value : $"{value} {features[f]}");
+        }
+        return terms.Count == 0 ? (0.0).ToString("F" + precision, CultureInfo.InvariantCulture) : string.Join(" + ", terms);
+    }
+
+    public static IReadOnlyList<string> Format(double[][] coefficients, IReadOnlyList<string> features, IReadOnlyList<string> names, int precision = 3) =>
+        coefficients.Select((c, i) => $"({names[i]})' = {Format(c, features, precision)}").ToList();
+}
