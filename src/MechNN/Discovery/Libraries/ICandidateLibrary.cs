@@ -1,3 +1,6 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace MechNN.Discovery.Libraries;
 
 /// <summary>A set of candidate functions Θ(x) of the state, evaluated row by row (PySINDy's feature library).</summary>
@@ -7,4 +10,6 @@ public interface ICandidateLibrary
     IReadOnlyList<string> FeatureNames(IReadOnlyList<string> inputs);
     /// <summary>Θ(x) for one state: one value per feature.</summary>
     double[] Evaluate(ReadOnlySpan<double> state);
+    /// <summary>Θ(x) on a tensor of states (…, inputs) → (…, features), differentiable.</summary>
+    Tensor Evaluate(Tensor states);
 }

@@ -1,3 +1,6 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace MechNN.Discovery.Libraries;
 
 /// <summary>
@@ -39,6 +42,18 @@ public sealed class PolynomialLibrary : ICandidateLibrary
         if (inputs.Count != Inputs) throw new ArgumentException($"The library has {Inputs} inputs; got {inputs.Count} names.");
         return _terms.Select(term => term.Length == 0 ? "1" : string.Join(" ", term.GroupBy(i => i)
             .Select(g => g.Count() == 1 ? inputs[g.Key] : $"{inputs[g.Key]}^{g.Count()}"))).ToList();
+    }
+
+    public Tensor Evaluate(Tensor states)
+    {
+        if (states.size(-1) != Inputs) throw new ArgumentException($"The library has {Inputs} inputs; got states of width {states.size(-1)}.");
+        var columns = _terms.Select(term =>
+        {
+            var v = ones_like(states.select(-1, 0));
+            foreach (var i in term) v = v * states.select(-1, i);
+            return v;
+        });
+        return stack(columns, -1);
     }
 
     public double[] Evaluate(ReadOnlySpan<double> state)

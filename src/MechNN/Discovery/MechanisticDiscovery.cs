@@ -1,0 +1,163 @@
+using MechNN.Discovery.Libraries;
+using MechNN.Integrators;
+using MechNN.Numerics;
+using MechNN.Ode;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MechNN.Discovery;
+
+/// <summary>Progress of a discovery run: cycle, epoch (= EpochsPerCycle after the cycle's pruning), loss, active terms.</summary>
+public readonly record struct DiscoveryProgress(int Cycle, int Epoch, double Loss, int ActiveTerms);
+
+/// <summary>
+/// MNN equation discovery (paper §5.1): the data are cut into windows; on each window the mechanistic layer solves
+/// u' = Θ(v)·(ξ ⊙ mask) from u(0) = v₀, where v = x + NN(x) is a denoised copy of the window; the loss is
+/// MSE(u, x) + MSE(v, x); cycles of training end in hard thresholding of |ξ| that prunes the mask.
+/// The left-hand side (u' = rhs with fixed steps) never changes, so it is factorised once (<see cref="FrozenOde"/>).
+/// Because u is linear in ξ for a fixed v, each cycle starts from the exact least-squares ξ through the same solver
+/// ("integral" STLSQ: regress the windows on the solutions driven by each feature alone), then Adam refines ξ and the
+/// denoiser jointly.
+/// </summary>
+public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticDiscoveryOptions? options = null)
+{
+    public ICandidateLibrary Library { get; } = library;
+    public MechanisticDiscoveryOptions Options { get; } = options ?? new MechanisticDiscoveryOptions();
+    /// <summary>ξ[target][feature] (zeros where pruned) after fitting.</summary>
+    public double[][]? Coefficients { get; private set; }
+    public IReadOnlyList<string> StateNames { get; private set; } = Array.Empty<string>();
+
+    public MechanisticDiscovery Fit(double[][] data, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null)
+    {
+        var o = Options;
+        int n = data[0].Length, N = data.Length, L = o.Window;
+        if (N < L) throw new ArgumentException($"{N} samples are fewer than one window of {L}.");
+        StateNames = names ?? Enumerable.Range(0, n).Select(i => $"x{i}").ToList();
+        manual_seed(o.Seed);
+        using var scope = NewDisposeScope();
+        var x = tensor(data.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(N, n);
+        var windows = x.unfold(0, L, o.Stride).permute(0, 2, 1).contiguous();           // (W, L, n)
+        long W = windows.size(0);
+        int features = Library.FeatureNames(StateNames).Count;
+
+        var spec = new OdeSpec(o.Order) { InitialSteps = 1, InitialOrders = 1, Epsilon = false };
+        var derivativeOnly = zeros(o.Order + 1, dtype: ScalarType.Float64);
+        derivativeOnly[1] = tensor(1.0, dtype: ScalarType.Float64);                       // u' = rhs
+        using var frozen = FrozenOde.Factorise(spec, derivativeOnly.reshape(1, 1, 1, o.Order + 1), full(1, dt, dtype: ScalarType.Float64), stepCount: L);
+
+        Sequential? denoiser = o.DenoiserWidth > 0
+            ? nn.Sequential(nn.Linear(L * n, o.DenoiserWidth), nn.ReLU(), nn.Linear(o.DenoiserWidth, o.DenoiserWidth), nn.ReLU(), nn.Linear(o.DenoiserWidth, L * n))
+            : null;
+        if (denoiser is not null)
+        {
+            denoiser.to(ScalarType.Float64);
+            using (no_grad()) foreach (var p in denoiser.parameters().TakeLast(2)) p.zero_();  // start at v = x
+        }
+        Tensor Denoise(Tensor w) => denoiser is null ? w : w + denoiser.forward(w.reshape(w.size(0), -1)).reshape(w.shape);
+
+        var mask = ones(features, n, dtype: ScalarType.Bool);
+        var xi = new Parameter(zeros(features, n, dtype: ScalarType.Float64));
+        var parameters = new List<Parameter> { xi };
+        if (denoiser is not null) parameters.AddRange(denoiser.parameters());
+        var adam = optim.Adam(parameters, lr: o.LearningRate);
+
+        double lastLoss = double.NaN;
+        for (int cycle = 0; cycle < o.Cycles; cycle++)
+        {
+            using (no_grad())
+            {
+                var v = Denoise(windows);
+                xi.copy_(IntegralLeastSquares(frozen, v, windows, mask));
+            }
+            for (int epoch = 0; epoch < o.EpochsPerCycle; epoch++)
+            {
+                double total = 0;
+                var order = randperm(W);
+                for (long start = 0; start < W; start += o.BatchSize)
+                {
+                    using var step = NewDisposeScope();
+                    var batch = windows.index_select(0, order.narrow(0, start, Math.Min(o.BatchSize, W - start)));
+                    adam.zero_grad();
+                    var v = Denoise(batch);
+                    var u = Solve(frozen, Library.Evaluate(v).matmul(xi * mask), v.select(1, 0));
+                    var loss = (u - batch).square().mean() + (v - batch).square().mean();
+                    loss.backward();
+                    adam.step();
+                    total += loss.item<double>() * batch.size(0);
+                }
+                lastLoss = total / W;
+                progress?.Invoke(new DiscoveryProgress(cycle, epoch, lastLoss, (int)mask.sum().item<long>()));
+            }
+            using (no_grad()) mask = mask.logical_and(xi.abs().ge(o.Threshold));
+            progress?.Invoke(new DiscoveryProgress(cycle, o.EpochsPerCycle, lastLoss, (int)mask.sum().item<long>()));
+        }
+        using (no_grad())
+        {
+            // Final exact refit on the last support (the "unbias" step of STLSQ, through the ODE solve).
+            xi.copy_(IntegralLeastSquares(frozen, Denoise(windows), windows, mask, threshold: 0));
+            var final = (xi * mask).t().contiguous();
+            Coefficients = Enumerable.Range(0, n).Select(d => final[d].data<double>().ToArray()).ToArray();
+        }
+        return this;
+    }
+
+    /// <summary>u for rhs (B, L, n) from u(0) = v0 (B, n): one frozen solve, members × dims as batch.</summary>
+    private static Tensor Solve(FrozenOde frozen, Tensor rhs, Tensor v0)
+    {
+        var solution = frozen.Solve(rhs.permute(0, 2, 1).unsqueeze(-1), v0.unsqueeze(-1).unsqueeze(-1).unsqueeze(-1));
+        return solution.U.select(-1, 0).squeeze(-1).permute(0, 2, 1);                    // (B, L, n)
+    }
+
+    /// <summary>
+    /// Exact ξ for a fixed v: u = u₀ + Σ_f ξ_f·S(Θ_f(v)), linear in ξ, so each target is a least-squares fit of
+    /// x − u₀ on the feature-driven solutions; repeated with thresholding until the support is stable.
+    /// </summary>
+    private Tensor IntegralLeastSquares(FrozenOde frozen, Tensor v, Tensor x, Tensor mask, double? threshold = null)
+    {
+        long W = v.size(0), L = v.size(1), n = v.size(2);
+        var theta = Library.Evaluate(v);                                                  // (W, L, F)
+        int F = (int)theta.size(-1);
+        // Each feature drives one solve from u(0) = 0: features become the dims of one batched solve.
+        var driven = Solve(frozen, theta, zeros(W, F, dtype: v.dtype));                   // (W, L, F)
+        var u0 = Solve(frozen, zeros_like(x), v.select(1, 0));                            // (W, L, n)
+        var phi = driven.reshape(-1, F).data<double>().ToArray();
+        var target = (x - u0).reshape(-1, n).data<double>().ToArray();
+        long rows = W * L;
+        var design = new double[rows][];
+        for (long r = 0; r < rows; r++) design[r] = phi.AsSpan((int)(r * F), F).ToArray();
+        var xi = zeros(F, n, dtype: ScalarType.Float64);
+        double cut = threshold ?? Options.Threshold;
+        for (int d = 0; d < n; d++)
+        {
+            var active = Enumerable.Range(0, F).Where(f => mask[f, d].item<bool>()).ToArray();
+            var y = Enumerable.Range(0, (int)rows).Select(r => target[r * n + d]).ToArray();
+            double[] w = Array.Empty<double>();
+            for (int iteration = 0; iteration < 10 && active.Length > 0; iteration++)
+            {
+                w = DenseLeastSquares.Solve(design.Select(row => active.Select(f => row[f]).ToArray()).ToArray(), y);
+                var keep = active.Where((_, k) => Math.Abs(w[k]) >= cut).ToArray();
+                if (keep.Length == active.Length) break;
+                active = keep;
+            }
+            if (active.Length > 0 && w.Length != active.Length)
+                w = DenseLeastSquares.Solve(design.Select(row => active.Select(f => row[f]).ToArray()).ToArray(), y);
+            for (int k = 0; k < active.Length; k++) xi[active[k], d] = w[k];
+        }
+        return xi;
+    }
+
+    public double[] Predict(double[] state)
+    {
+        var c = Coefficients ?? throw new InvalidOperationException("Fit the model first.");
+        var theta = Library.Evaluate(state);
+        return c.Select(row => row.Zip(theta, (a, b) => a * b).Sum()).ToArray();
+    }
+
+    public double[][] Simulate(double[] x0, IReadOnlyList<double> times) =>
+        new DormandPrince45(1e-10, 1e-10).Integrate((_, s) => Predict(s), x0, times);
+
+    public IReadOnlyList<string> Equations(int precision = 3) =>
+        EquationFormatter.Format(Coefficients ?? throw new InvalidOperationException("Fit the model first."),
+            Library.FeatureNames(StateNames), StateNames, precision);
+}
