@@ -12,7 +12,8 @@ internal static class CliErrors
         {
             return action();
         }
-        catch (Exception ex) when (ex is OdeInputException or IllPosedSystemException or ArgumentException or IOException)
+        catch (Exception ex) when (ex is OdeInputException or IllPosedSystemException or ArgumentException or IOException
+            or FormatException or ArithmeticException or NotSupportedException)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
             return 2;

@@ -11,4 +11,7 @@ if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;
 var root = new RootCommand("mechnn — Mechanistic Neural Networks for .NET: differentiable batched linear-ODE solving.");
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(DatagenCommand.Create());
+root.Subcommands.Add(DiscoverCommand.Create());
+root.Subcommands.Add(SimulateCommand.Create());
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

@@ -46,3 +46,27 @@ public sealed class Lorenz(double sigma = 10, double rho = 28, double beta = 8.0
     public override double[] Derivative(double[] x) =>
         new[] { sigma * (x[1] - x[0]), x[0] * (rho - x[2]) - x[1], x[0] * x[1] - beta * x[2] };
 }
+
+/// <summary>ẋ = −0.1x + 2y, ẏ = −2x − 0.1y, ż = −0.3z (PySINDy's linear 3-D example).</summary>
+public sealed class Linear3D : DynamicalSystem
+{
+    public override string Name => "linear 3-D";
+    public override int Dimension => 3;
+    public override double[] Derivative(double[] x) => new[] { -0.1 * x[0] + 2 * x[1], -2 * x[0] - 0.1 * x[1], -0.3 * x[2] };
+}
+
+/// <summary>Rössler: ẋ = −y − z, ẏ = x + a·y, ż = b + z(x − c); a = 0.2, b = 0.2, c = 5.7 (Rössler 1976).</summary>
+public sealed class Rossler(double a = 0.2, double b = 0.2, double c = 5.7) : DynamicalSystem
+{
+    public override string Name => "Rössler";
+    public override int Dimension => 3;
+    public override double[] Derivative(double[] x) => new[] { -x[1] - x[2], x[0] + a * x[1], b + x[2] * (x[0] - c) };
+}
+
+/// <summary>Van der Pol: ẋ = y, ẏ = μ(1 − x²)y − x; μ = 1 unless given.</summary>
+public sealed class VanDerPol(double mu = 1) : DynamicalSystem
+{
+    public override string Name => "Van der Pol";
+    public override int Dimension => 2;
+    public override double[] Derivative(double[] x) => new[] { x[1], mu * (1 - x[0] * x[0]) * x[1] - x[0] };
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using MechNN.Data.Csv;
+using MechNN.Discovery;
+using MechNN.Discovery.Sindy;
+using Spectre.Console;
+
+namespace MechNN.Cli.Commands;
+
+/// <summary>`mechnn discover DATA.csv… --method mnn|sindy`: equations from trajectories, printed like PySINDy, saved as JSON.</summary>
+internal static class DiscoverCommand
+{
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("data") { Description = "Trajectory CSV files (several = several trajectories of one system).", Arity = ArgumentArity.OneOrMore };
+        var method = new Option<string>("--method") { Description = "mnn (mechanistic layer) or sindy (finite differences + STLSQ)", DefaultValueFactory = _ => "mnn" };
+        var library = new Option<string>("--library") { Description = "Candidate library: poly:DEGREE[:nobias][:interaction]", DefaultValueFactory = _ => "poly:2" };
+        var threshold = new Option<double>("--threshold") { DefaultValueFactory = _ => 0.1 };
+        var dt = new Option<double?>("--dt") { Description = "Sample spacing when the files have no time column." };
+        var window = new Option<int>("--window") { Description = "MNN: steps per window.", DefaultValueFactory = _ => 50 };
+        var stride = new Option<int>("--stride") { Description = "MNN: offset between windows.", DefaultValueFactory = _ => 5 };
+        var cycles = new Option<int>("--cycles") { Description = "MNN: threshold cycles.", DefaultValueFactory = _ => 3 };
+        var epochs = new Option<int>("--epochs") { Description = "MNN: Adam epochs per cycle.", DefaultValueFactory = _ => 2 };
+        var order = new Option<int>("--order") { Description = "MNN: order of the per-window ODE.", DefaultValueFactory = _ => 3 };
+        var denoiser = new Option<int>("--denoiser") { Description = "MNN: hidden width of the denoiser (0 = none).", DefaultValueFactory = _ => 128 };
+        var precision = new Option<int>("--precision") { DefaultValueFactory = _ => 3 };
+        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--output", "-o") { Description = "Model JSON to write." };
+        var latex = new Option<bool>("--latex") { Description = "Also print the equations as LaTeX." };
+        var command = new Command("discover", "Discover governing equations from trajectory data.")
+            { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, seed, output, latex };
+        command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold), p.GetValue(dt),
+            new MechanisticDiscoveryOptions
+            {
+                Window = p.GetValue(window), Stride = p.GetValue(stride), Cycles = p.GetValue(cycles), EpochsPerCycle = p.GetValue(epochs),
+                Order = p.GetValue(order), DenoiserWidth = p.GetValue(denoiser), Threshold = p.GetValue(threshold), Seed = p.GetValue(seed),
+            },
+            p.GetValue(precision), p.GetValue(output), p.GetValue(latex)));
+        return command;
+    }
+
+    private static int Run(string[] files, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,
+        int precision, string? output, bool latex)
+    {
+        if (method is not ("mnn" or "sindy")) throw new ArgumentException($"--method must be mnn or sindy (got '{method}').");
+        var trajectories = TrajectoryCsv.ReadAll(files, dt, minimumRows: method == "mnn" ? options.Window : 3);
+        var names = trajectories[0].Names;
+        var spec = LibrarySpec.Parse(libraryText, names.Count);
+        double[][] coefficients;
+        if (method == "sindy")
+        {
+            var sindy = new SindyModel(spec.Build(), new Stlsq(threshold)).Fit(trajectories.Select(t => (t.States, t.Times)).ToList(), names);
+            coefficients = sindy.Coefficients!;
+            AnsiConsole.MarkupLine($"R² of the derivatives: {sindy.Score(trajectories[0].States, trajectories[0].Times):F6}");
+        }
+        else
+        {
+            if (trajectories.Count > 1) throw new ArgumentException("--method mnn takes one trajectory file for now.");
+            var t = trajectories[0];
+            double step = t.Times[1] - t.Times[0];
+            for (int i = 2; i < t.Times.Length; i++)
+                if (Math.Abs(t.Times[i] - t.Times[i - 1] - step) > 1e-9 * Math.Max(1, step))
+                    throw new ArgumentException($"{files[0]}: --method mnn needs uniform time steps (row {i + 2} breaks it).");
+            MechanisticDiscovery? mnn = null;
+            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+            {
+                var task = ctx.AddTask("MNN discovery", maxValue: options.Cycles * (options.EpochsPerCycle + 1));
+                mnn = new MechanisticDiscovery(spec.Build(), options).Fit(t.States, step, names, p =>
+                {
+                    task.Increment(1);
+                    task.Description = Markup.Escape($"cycle {p.Cycle + 1}/{options.Cycles}: loss {p.Loss:E3}, {p.ActiveTerms} active terms");
+                });
+            });
+            coefficients = mnn!.Coefficients!;
+        }
+        var model = new DiscoveredModel(method, spec, names, coefficients);
+        foreach (var line in model.Equations(precision)) Console.WriteLine(line);
+        if (latex) Console.WriteLine(model.ToLatex(precision));
+        if (output is not null)
+        {
+            model.Save(output);
+            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(output)}[/]");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Json;
+using MechNN.Discovery.Libraries;
+using MechNN.Integrators;
+
+namespace MechNN.Discovery;
+
+/// <summary>A polynomial candidate library as stored in a model file.</summary>
+public sealed record LibrarySpec(string Kind, int Inputs, int Degree, bool IncludeBias = true, bool InteractionOnly = false)
+{
+    public ICandidateLibrary Build() => Kind == "polynomial"
+        ? new PolynomialLibrary(Inputs, Degree, IncludeBias, InteractionOnly)
+        : throw new NotSupportedException($"library kind '{Kind}' is not known");
+
+    /// <summary>Parses "poly:DEGREE" (optionally ":nobias", ":interaction").</summary>
+    public static LibrarySpec Parse(string text, int inputs)
+    {
+        var parts = text.Split(':');
+        if (parts[0] != "poly" || parts.Length < 2 || !int.TryParse(parts[1], out var degree) || degree < 1)
+            throw new ArgumentException($"--library '{text}': expected poly:DEGREE[:nobias][:interaction], e.g. poly:2");
+        return new LibrarySpec("polynomial", inputs, degree, !parts.Contains("nobias"), parts.Contains("interaction"));
+    }
+}
+
+/// <summary>A discovered model ẋ = Θ(x)ξ: library, names and coefficients; saved and loaded as JSON, printable, simulatable.</summary>
+public sealed record DiscoveredModel(string Method, LibrarySpec Library, IReadOnlyList<string> Names, double[][] Coefficients)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public IReadOnlyList<string> Equations(int precision = 3) =>
+        EquationFormatter.Format(Coefficients, Library.Build().FeatureNames(Names), Names, precision);
+
+    public string ToLatex(int precision = 3)
+    {
+        var features = Library.Build().FeatureNames(Names);
+        string Term(string f) => f == "1" ? "" : @"\," + string.Join(" ", f.Split(' ').Select(p => p.Contains('^') ? $@"\mathrm{{{p.Split('^')[0]}}}^{{{p.Split('^')[1]}}}" : $@"\mathrm{{{p}}}"));
+        var lines = Coefficients.Select((row, i) =>
+        {
+            var terms = row.Select((c, f) => (c, f)).Where(p => p.c != 0)
+                .Select(p => p.c.ToString("F" + precision, CultureInfo.InvariantCulture) + Term(features[p.f])).ToList();
+            return $@"\dot{{\mathrm{{{Names[i]}}}}} &= {(terms.Count == 0 ? "0" : string.Join(" + ", terms).Replace("+ -", "- "))}";
+        });
+        return @"\begin{aligned}" + "\n" + string.Join(@" \\" + "\n", lines) + "\n" + @"\end{aligned}";
+    }
+
+    public double[] Derivative(double[] state)
+    {
+        var theta = Library.Build().Evaluate(state);
+        return Coefficients.Select(row => row.Zip(theta, (a, b) => a * b).Sum()).ToArray();
+    }
+
+    /// <summary>Integrates the model; throws <see cref="IntegrationDivergedException"/> (with the time) if it blows up.</summary>
+    public double[][] Simulate(double[] x0, IReadOnlyList<double> times)
+    {
+        if (x0.Length != Names.Count) throw new ArgumentException($"x0 has {x0.Length} values; the model has {Names.Count} states ({string.Join(", ", Names)}).");
+        var library = Library.Build();
+        return new DormandPrince45(1e-10, 1e-10).Integrate((_, s) =>
+        {
+            var theta = library.Evaluate(s);
+            return Coefficients.Select(row => row.Zip(theta, (a, b) => a * b).Sum()).ToArray();
+        }, x0, times);
+    }
+
+    public void Save(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json));
+        File.Move(temp, full, overwrite: true);
+    }
+
+    public static DiscoveredModel Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found");
+        DiscoveredModel? model;
+        try { model = JsonSerializer.Deserialize<DiscoveredModel>(File.ReadAllText(path), Json); }
+        catch (JsonException ex) { throw new FormatException($"{path}: not a model file ({ex.Message})"); }
+        if (model is null || model.Coefficients is null || model.Names is null || model.Library is null)
+            throw new FormatException($"{path}: not a model file (missing fields)");
+        int features = model.Library.Build().FeatureNames(model.Names).Count;
+        if (model.Coefficients.Length != model.Names.Count || model.Coefficients.Any(r => r.Length != features))
+            throw new FormatException($"{path}: coefficients must be {model.Names.Count} rows of {features} values");
+        return model;
+    }
+}
