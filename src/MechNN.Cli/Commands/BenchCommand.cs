@@ -15,6 +15,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Benchmarks that print ratios against baselines measured in the same run.");
         bench.Subcommands.Add(Solver());
         bench.Subcommands.Add(SineBenchCommand.Create());
+        bench.Subcommands.Add(DiscoveryBenchCommand.Create());
         return bench;
     }
 

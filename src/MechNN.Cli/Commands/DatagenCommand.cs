@@ -2,8 +2,6 @@ using System.CommandLine;
 using MechNN.Data.Csv;
 using MechNN.Data.Systems;
 using Spectre.Console;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace MechNN.Cli.Commands;
 
@@ -33,12 +31,7 @@ internal static class DatagenCommand
         var x0 = x0Text is null ? defaultX0 : Parse.Vector(x0Text, "--x0");
         if (x0.Length != system.Dimension) throw new ArgumentException($"--x0: {system.Name} has {system.Dimension} states, got {x0.Length} values.");
         var (x, t) = system.Trajectory(x0, dt, steps);
-        if (noise > 0)
-        {
-            var clean = tensor(x.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(steps, system.Dimension);
-            var noisy = clean + noise * clean.std(0L, keepdim: true) * randn(new long[] { steps, system.Dimension }, dtype: ScalarType.Float64, generator: manual_seed(seed));
-            x = Enumerable.Range(0, steps).Select(i => noisy[i].data<double>().ToArray()).ToArray();
-        }
+        x = MeasurementNoise.Add(x, noise, seed);
         var names = Enumerable.Range(0, system.Dimension).Select(i => $"x{i}").ToList();
         TrajectoryCsv.Write(output, new Trajectory(names, t, x));
         AnsiConsole.MarkupLine($"wrote {steps} samples of {Markup.Escape(system.Name)} to [green]{Markup.Escape(output)}[/]");

@@ -46,3 +46,20 @@ public class SindyTests
         for (int i = 0; i < t.Length; i++) Assert.Equal(6 * t[i] - 2, dx[i][0], 12);
     }
 }
+
+public class SmoothedFiniteDifferenceTests
+{
+    [Fact]
+    public void SmoothingKeepsPolynomialsOfItsOrderExactlyAndDampsNoise()
+    {
+        var t = Enumerable.Range(0, 60).Select(i => i * 0.1).ToArray();
+        var cubic = t.Select(s => new[] { s * s * s - 2 * s }).ToArray();
+        var smoothed = new SmoothedFiniteDifference(11, 3).Smooth(cubic);
+        for (int i = 0; i < t.Length; i++) Assert.Equal(cubic[i][0], smoothed[i][0], 9);
+
+        var rng = new Random(1);
+        var noisy = t.Select(_ => new[] { rng.NextDouble() - 0.5 }).ToArray();
+        double Energy(double[][] v) => v.Sum(r => r[0] * r[0]);
+        Assert.True(Energy(new SmoothedFiniteDifference(11, 3).Smooth(noisy)) < 0.5 * Energy(noisy));
+    }
+}

@@ -1,0 +1,45 @@
+using MechNN.Numerics;
+
+namespace MechNN.Discovery.Sindy;
+
+/// <summary>
+/// Savitzky–Golay smoothing (least-squares polynomial of <c>order</c> over a centred window of <c>window</c> samples;
+/// the first and last half-windows take the end windows' polynomials), then second-order finite differences —
+/// PySINDy's SmoothedFiniteDifference (window 11, order 3 by default). Assumes a uniform grid.
+/// </summary>
+public sealed class SmoothedFiniteDifference(int window = 11, int order = 3) : IDifferentiator
+{
+    public int Window { get; } = window >= 3 && window % 2 == 1 ? window : throw new ArgumentOutOfRangeException(nameof(window), window, "The window must be odd and ≥ 3.");
+    public int Order { get; } = order >= 0 && order < window ? order : throw new ArgumentOutOfRangeException(nameof(order), order, "The order must be in [0, window).");
+
+    public double[][] Differentiate(double[][] x, IReadOnlyList<double> t) => new FiniteDifference().Differentiate(Smooth(x), t);
+
+    public double[][] Smooth(double[][] x)
+    {
+        int m = x.Length, n = x[0].Length, half = Window / 2;
+        if (m < Window) throw new ArgumentException($"{m} samples are fewer than the smoothing window ({Window}).");
+        // Row i of the projector: the fitted value at offset i of the window, as weights of the window's samples.
+        var vandermonde = Enumerable.Range(0, Window).Select(k => Enumerable.Range(0, Order + 1).Select(p => Math.Pow(k - half, p)).ToArray()).ToArray();
+        var weights = new double[Window][];
+        for (int j = 0; j < Window; j++)
+        {
+            var unit = new double[Window];
+            unit[j] = 1;
+            var coefficients = DenseLeastSquares.Solve(vandermonde, unit);   // polynomial through the j-th unit sample
+            for (int i = 0; i < Window; i++)
+            {
+                weights[i] ??= new double[Window];
+                weights[i][j] = vandermonde[i].Zip(coefficients, (a, b) => a * b).Sum();
+            }
+        }
+        var smooth = new double[m][];
+        for (int i = 0; i < m; i++)
+        {
+            int start = Math.Clamp(i - half, 0, m - Window), offset = i - start;
+            smooth[i] = new double[n];
+            for (int j = 0; j < Window; j++)
+                for (int d = 0; d < n; d++) smooth[i][d] += weights[offset][j] * x[start + j][d];
+        }
+        return smooth;
+    }
+}
