@@ -5,20 +5,32 @@ using MechNN.Integrators;
 
 namespace MechNN.Discovery;
 
-/// <summary>A polynomial candidate library as stored in a model file.</summary>
-public sealed record LibrarySpec(string Kind, int Inputs, int Degree, bool IncludeBias = true, bool InteractionOnly = false)
+/// <summary>
+/// A candidate library as stored in a model file: "polynomial" (Degree, IncludeBias, InteractionOnly), "fourier"
+/// (Degree = number of frequencies) or "concat" (Parts). Custom libraries hold code and are not stored.
+/// </summary>
+public sealed record LibrarySpec(string Kind, int Inputs, int Degree, bool IncludeBias = true, bool InteractionOnly = false, IReadOnlyList<LibrarySpec>? Parts = null)
 {
-    public ICandidateLibrary Build() => Kind == "polynomial"
-        ? new PolynomialLibrary(Inputs, Degree, IncludeBias, InteractionOnly)
-        : throw new NotSupportedException($"library kind '{Kind}' is not known");
+    public ICandidateLibrary Build() => Kind switch
+    {
+        "polynomial" => new PolynomialLibrary(Inputs, Degree, IncludeBias, InteractionOnly),
+        "fourier" => new FourierLibrary(Inputs, Degree),
+        "concat" when Parts is { Count: > 0 } => new ConcatLibrary(Parts.Select(p => p.Build()).ToArray()),
+        _ => throw new NotSupportedException($"library kind '{Kind}' is not known"),
+    };
 
-    /// <summary>Parses "poly:DEGREE" (optionally ":nobias", ":interaction").</summary>
+    /// <summary>Parses "poly:DEGREE[:nobias][:interaction]", "fourier:FREQUENCIES", or several joined by '+'.</summary>
     public static LibrarySpec Parse(string text, int inputs)
     {
+        var pieces = text.Split('+', StringSplitOptions.TrimEntries);
+        if (pieces.Length > 1) return new LibrarySpec("concat", inputs, 0, Parts: pieces.Select(p => Parse(p, inputs)).ToList());
         var parts = text.Split(':');
-        if (parts[0] != "poly" || parts.Length < 2 || !int.TryParse(parts[1], out var degree) || degree < 1)
-            throw new ArgumentException($"--library '{text}': expected poly:DEGREE[:nobias][:interaction], e.g. poly:2");
-        return new LibrarySpec("polynomial", inputs, degree, !parts.Contains("nobias"), parts.Contains("interaction"));
+        if (parts.Length >= 2 && int.TryParse(parts[1], out var degree) && degree >= 1)
+        {
+            if (parts[0] == "poly") return new LibrarySpec("polynomial", inputs, degree, !parts.Contains("nobias"), parts.Contains("interaction"));
+            if (parts[0] == "fourier") return new LibrarySpec("fourier", inputs, degree);
+        }
+        throw new ArgumentException($"--library '{text}': expected poly:DEGREE[:nobias][:interaction], fourier:FREQUENCIES, or several joined by '+', e.g. poly:2+fourier:1");
     }
 }
 

@@ -12,7 +12,7 @@ public static class EquationFormatter
         {
             if (coefficients[f] == 0) continue;
             var value = coefficients[f].ToString("F" + precision, CultureInfo.InvariantCulture);
-            terms.Add(features[f] == "1" ? value : $"{value} {features[f]}");
+            terms.Add($"{value} {features[f]}");   // PySINDy prints the constant as "c 1"
         }
         return terms.Count == 0 ? (0.0).ToString("F" + precision, CultureInfo.InvariantCulture) : string.Join(" + ", terms);
     }
