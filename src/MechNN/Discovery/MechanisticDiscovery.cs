@@ -68,7 +68,8 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
             using (no_grad())
             {
                 var v = Denoise(windows);
-                xi.copy_(IntegralLeastSquares(frozen, v, windows, mask));
+                if (o.Nonlinearity is null) xi.copy_(IntegralLeastSquares(frozen, v, windows, mask));
+                else if (cycle == 0) xi.copy_(InverseDerivativeLeastSquares(data, dt, features));
             }
             for (int epoch = 0; epoch < o.EpochsPerCycle; epoch++)
             {
@@ -80,7 +81,8 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
                     var batch = windows.index_select(0, order.narrow(0, start, Math.Min(o.BatchSize, W - start)));
                     adam.zero_grad();
                     var v = Denoise(batch);
-                    var u = Solve(frozen, Library.Evaluate(v).matmul(xi * mask), v.select(1, 0));
+                    var drive = Library.Evaluate(v).matmul(xi * mask);
+                    var u = Solve(frozen, o.Nonlinearity is null ? drive : o.Nonlinearity(drive), v.select(1, 0));
                     var loss = (u - batch).square().mean() + (v - batch).square().mean();
                     loss.backward();
                     adam.step();
@@ -95,7 +97,7 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         using (no_grad())
         {
             // Final exact refit on the last support (the "unbias" step of STLSQ, through the ODE solve).
-            xi.copy_(IntegralLeastSquares(frozen, Denoise(windows), windows, mask, threshold: 0));
+            if (o.Nonlinearity is null) xi.copy_(IntegralLeastSquares(frozen, Denoise(windows), windows, mask, threshold: 0));
             var final = (xi * mask).t().contiguous();
             Coefficients = Enumerable.Range(0, n).Select(d => final[d].data<double>().ToArray()).ToArray();
         }
@@ -147,11 +149,27 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         return xi;
     }
 
+    /// <summary>Start for u' = g(Θξ): sparse least squares of g⁻¹(ẋ) (second-order differences) on Θ(x).</summary>
+    private Tensor InverseDerivativeLeastSquares(double[][] data, double dt, int features)
+    {
+        var inverse = Options.InverseNonlinearity ?? throw new ArgumentException("A Nonlinearity needs its InverseNonlinearity.");
+        var t = Enumerable.Range(0, data.Length).Select(i => i * dt).ToArray();
+        var dx = new Sindy.FiniteDifference().Differentiate(data, t);
+        var target = dx.Select(r => r.Select(inverse).ToArray()).ToArray();
+        var xi = new Sindy.Stlsq(Options.Threshold).Fit(data.Select(r => Library.Evaluate(r)).ToArray(), target);
+        var result = zeros(features, data[0].Length, dtype: ScalarType.Float64);
+        for (int d = 0; d < xi.Length; d++) for (int f = 0; f < features; f++) result[f, d] = tensor(xi[d][f], dtype: ScalarType.Float64);
+        return result;
+    }
+
     public double[] Predict(double[] state)
     {
         var c = Coefficients ?? throw new InvalidOperationException("Fit the model first.");
         var theta = Library.Evaluate(state);
-        return c.Select(row => row.Zip(theta, (a, b) => a * b).Sum()).ToArray();
+        var drive = c.Select(row => row.Zip(theta, (a, b) => a * b).Sum()).ToArray();
+        if (Options.Nonlinearity is null) return drive;
+        using var scope = NewDisposeScope();
+        return Options.Nonlinearity(tensor(drive, dtype: ScalarType.Float64)).data<double>().ToArray();
     }
 
     public double[][] Simulate(double[] x0, IReadOnlyList<double> times) =>

@@ -22,4 +22,12 @@ public sealed record MechanisticDiscoveryOptions
     /// the worst coefficient error was 2.1% with order 2 and 0.21% with order 3 (measured 2026-11-23).
     /// </summary>
     public int Order { get; init; } = 3;
+    /// <summary>
+    /// A known outer function g for u' = g(Θ(v)ξ) (paper §5.1, e.g. tanh), with its inverse. The exact least-squares
+    /// start no longer applies; ξ starts from least squares of g⁻¹(finite-difference derivatives) on Θ, then training
+    /// through the solver refines it. The inverse receives raw derivative estimates: clip them into g's range
+    /// (for tanh: <c>v => Math.Atanh(Math.Clamp(v, -0.999999, 0.999999))</c>).
+    /// </summary>
+    public Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? Nonlinearity { get; init; }
+    public Func<double, double>? InverseNonlinearity { get; init; }
 }
