@@ -26,20 +26,21 @@ internal static class DiscoverCommand
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Model JSON to write." };
         var latex = new Option<bool>("--latex") { Description = "Also print the equations as LaTeX." };
+        var plot = new Option<string?>("--plot") { Description = "PNG: the first trajectory against the discovered model simulated from its first state." };
         var command = new Command("discover", "Discover governing equations from trajectory data.")
-            { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, seed, output, latex };
+            { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, seed, output, latex, plot };
         command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold), p.GetValue(dt),
             new MechanisticDiscoveryOptions
             {
                 Window = p.GetValue(window), Stride = p.GetValue(stride), Cycles = p.GetValue(cycles), EpochsPerCycle = p.GetValue(epochs),
                 Order = p.GetValue(order), DenoiserWidth = p.GetValue(denoiser), Threshold = p.GetValue(threshold), Seed = p.GetValue(seed),
             },
-            p.GetValue(precision), p.GetValue(output), p.GetValue(latex)));
+            p.GetValue(precision), p.GetValue(output), p.GetValue(latex), p.GetValue(plot)));
         return command;
     }
 
     private static int Run(string[] files, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,
-        int precision, string? output, bool latex)
+        int precision, string? output, bool latex, string? plot)
     {
         if (method is not ("mnn" or "sindy")) throw new ArgumentException($"--method must be mnn or sindy (got '{method}').");
         var trajectories = TrajectoryCsv.ReadAll(files, dt, minimumRows: method == "mnn" ? options.Window : 3);
@@ -79,6 +80,19 @@ internal static class DiscoverCommand
         {
             model.Save(output);
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(output)}[/]");
+        }
+        if (plot is not null)
+        {
+            var first = trajectories[0];
+            double[][] simulated;
+            try { simulated = model.Simulate(first.States[0], first.Times); }
+            catch (Integrators.IntegrationDivergedException ex)
+            {
+                AnsiConsole.MarkupLine($"[yellow]no plot:[/] the discovered model diverges at t = {ex.Time:G4} from the data's first state");
+                return 0;
+            }
+            Rendering.TrajectoryPlot.Save(plot, first, simulated, $"{method.ToUpperInvariant()}: {Path.GetFileName(files[0])} vs discovered model");
+            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(plot)}[/]");
         }
         return 0;
     }
