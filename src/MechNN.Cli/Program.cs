@@ -14,4 +14,5 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DatagenCommand.Create());
 root.Subcommands.Add(DiscoverCommand.Create());
 root.Subcommands.Add(SimulateCommand.Create());
+root.Subcommands.Add(ClassifyCommand.Create());
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
