@@ -104,7 +104,11 @@ internal static class BenchCommand
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(temp, JsonSerializer.Serialize(report, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,   // NaN = not measured
+        }));
         File.Move(temp, path, overwrite: true);
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
     }
