@@ -19,6 +19,7 @@ internal static class FitCommand
         var f16 = new Command("f16", "Acceleration2 driven by Acceleration1: train on samples 0–999, forecast to 4999.") { path, iterations, seeds, plot, output };
         f16.SetAction(p => Run(p.GetValue(path)!, p.GetValue(iterations), p.GetValue(seeds), p.GetValue(plot), p.GetValue(output)));
         fit.Subcommands.Add(f16);
+        fit.Subcommands.Add(TwoBodyCommand.Create());
         return fit;
     }
 
