@@ -16,6 +16,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Solver());
         bench.Subcommands.Add(SineBenchCommand.Create());
         bench.Subcommands.Add(DiscoveryBenchCommand.Create());
+        bench.Subcommands.Add(BeyondPolynomialsCommand.Create());
         return bench;
     }
 

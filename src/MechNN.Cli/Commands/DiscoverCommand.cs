@@ -55,17 +55,16 @@ internal static class DiscoverCommand
         }
         else
         {
-            if (trajectories.Count > 1) throw new ArgumentException("--method mnn takes one trajectory file for now.");
-            var t = trajectories[0];
-            double step = t.Times[1] - t.Times[0];
-            for (int i = 2; i < t.Times.Length; i++)
-                if (Math.Abs(t.Times[i] - t.Times[i - 1] - step) > 1e-9 * Math.Max(1, step))
-                    throw new ArgumentException($"{files[0]}: --method mnn needs uniform time steps (row {i + 2} breaks it).");
+            double step = trajectories[0].Times[1] - trajectories[0].Times[0];
+            for (int k = 0; k < trajectories.Count; k++)
+                for (int i = 1; i < trajectories[k].Times.Length; i++)
+                    if (Math.Abs(trajectories[k].Times[i] - trajectories[k].Times[i - 1] - step) > 1e-9 * Math.Max(1, step))
+                        throw new ArgumentException($"{files[k]}: --method mnn needs one uniform time step in every file (row {i + 2} breaks it).");
             MechanisticDiscovery? mnn = null;
             AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
             {
                 var task = ctx.AddTask("MNN discovery", maxValue: options.Cycles * (options.EpochsPerCycle + 1));
-                mnn = new MechanisticDiscovery(spec.Build(), options).Fit(t.States, step, names, p =>
+                mnn = new MechanisticDiscovery(spec.Build(), options).Fit(trajectories.Select(t => t.States).ToList(), step, names, p =>
                 {
                     task.Increment(1);
                     task.Description = Markup.Escape($"cycle {p.Cycle + 1}/{options.Cycles}: loss {p.Loss:E3}, {p.ActiveTerms} active terms");

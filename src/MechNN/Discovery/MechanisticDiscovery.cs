@@ -28,16 +28,25 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
     public double[][]? Coefficients { get; private set; }
     public IReadOnlyList<string> StateNames { get; private set; } = Array.Empty<string>();
 
-    public MechanisticDiscovery Fit(double[][] data, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null)
+    public MechanisticDiscovery Fit(double[][] data, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null) =>
+        Fit(new[] { data }, dt, names, progress);
+
+    /// <summary>Several trajectories of one system (same state width and step): their windows are pooled.</summary>
+    public MechanisticDiscovery Fit(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null)
     {
+        if (trajectories.Count == 0) throw new ArgumentException("At least one trajectory is needed.");
         var o = Options;
-        int n = data[0].Length, N = data.Length, L = o.Window;
-        if (N < L) throw new ArgumentException($"{N} samples are fewer than one window of {L}.");
+        int n = trajectories[0][0].Length, L = o.Window;
+        for (int k = 0; k < trajectories.Count; k++)
+        {
+            if (trajectories[k].Length < L) throw new ArgumentException($"trajectory {k}: {trajectories[k].Length} samples are fewer than one window of {L}.");
+            if (trajectories[k][0].Length != n) throw new ArgumentException($"trajectory {k} has {trajectories[k][0].Length} states, trajectory 0 has {n}.");
+        }
         StateNames = names ?? Enumerable.Range(0, n).Select(i => $"x{i}").ToList();
         manual_seed(o.Seed);
         using var scope = NewDisposeScope();
-        var x = tensor(data.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(N, n);
-        var windows = x.unfold(0, L, o.Stride).permute(0, 2, 1).contiguous();           // (W, L, n)
+        var windows = cat(trajectories.Select(data => tensor(data.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64)
+            .reshape(data.Length, n).unfold(0, L, o.Stride).permute(0, 2, 1)).ToArray(), 0).contiguous();   // (W, L, n)
         long W = windows.size(0);
         int features = Library.FeatureNames(StateNames).Count;
 
@@ -69,7 +78,7 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
             {
                 var v = Denoise(windows);
                 if (o.Nonlinearity is null) xi.copy_(IntegralLeastSquares(frozen, v, windows, mask));
-                else if (cycle == 0) xi.copy_(InverseDerivativeLeastSquares(data, dt, features));
+                else if (cycle == 0) xi.copy_(InverseDerivativeLeastSquares(trajectories, dt, features));
             }
             for (int epoch = 0; epoch < o.EpochsPerCycle; epoch++)
             {
@@ -150,14 +159,13 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
     }
 
     /// <summary>Start for u' = g(Θξ): sparse least squares of g⁻¹(ẋ) (second-order differences) on Θ(x).</summary>
-    private Tensor InverseDerivativeLeastSquares(double[][] data, double dt, int features)
+    private Tensor InverseDerivativeLeastSquares(IReadOnlyList<double[][]> trajectories, double dt, int features)
     {
         var inverse = Options.InverseNonlinearity ?? throw new ArgumentException("A Nonlinearity needs its InverseNonlinearity.");
-        var t = Enumerable.Range(0, data.Length).Select(i => i * dt).ToArray();
-        var dx = new Sindy.FiniteDifference().Differentiate(data, t);
+        var dx = trajectories.SelectMany(data => new Sindy.FiniteDifference().Differentiate(data, Enumerable.Range(0, data.Length).Select(i => i * dt).ToArray()));
         var target = dx.Select(r => r.Select(inverse).ToArray()).ToArray();
-        var xi = new Sindy.Stlsq(Options.Threshold).Fit(data.Select(r => Library.Evaluate(r)).ToArray(), target);
-        var result = zeros(features, data[0].Length, dtype: ScalarType.Float64);
+        var xi = new Sindy.Stlsq(Options.Threshold).Fit(trajectories.SelectMany(d => d).Select(r => Library.Evaluate(r)).ToArray(), target);
+        var result = zeros(features, trajectories[0][0].Length, dtype: ScalarType.Float64);
         for (int d = 0; d < xi.Length; d++) for (int f = 0; f < features; f++) result[f, d] = tensor(xi[d][f], dtype: ScalarType.Float64);
         return result;
     }

@@ -29,4 +29,17 @@ public class MechanisticDiscoveryTests(ITestOutputHelper output)
         Assert.Equal(-2.0, c[1][1], 0.02);
         Assert.Equal(-0.1, c[1][2], 0.001);
     }
+
+    [Fact]
+    public void PoolsWindowsOfSeveralTrajectories()
+    {
+        var system = new LinearDampedSho();
+        var a = system.Trajectory(new[] { 2.0, 0.0 }, 0.01, 400).X;
+        var b = system.Trajectory(new[] { 0.0, 1.5 }, 0.01, 400).X;
+        var model = new MechanisticDiscovery(new PolynomialLibrary(2, 2), new MechanisticDiscoveryOptions
+        {
+            Window = 50, Stride = 10, Cycles = 2, EpochsPerCycle = 1, DenoiserWidth = 0, Threshold = 0.05,
+        }).Fit(new[] { a, b }, 0.01);
+        Assert.Equal(new[] { "(x0)' = -0.100 x0 + 2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" }, model.Equations());
+    }
 }

@@ -70,3 +70,19 @@ public sealed class VanDerPol(double mu = 1) : DynamicalSystem
     public override int Dimension => 2;
     public override double[] Derivative(double[] x) => new[] { x[1], mu * (1 - x[0] * x[0]) * x[1] - x[0] };
 }
+
+/// <summary>ẋ = tanh(−0.1x + 2y), ẏ = tanh(−2x − 0.1y): a saturating damped oscillator (this project's tanh(Θξ) example).</summary>
+public sealed class TanhOscillator : DynamicalSystem
+{
+    public override string Name => "tanh oscillator";
+    public override int Dimension => 2;
+    public override double[] Derivative(double[] x) => new[] { Math.Tanh(-0.1 * x[0] + 2 * x[1]), Math.Tanh(-2 * x[0] - 0.1 * x[1]) };
+}
+
+/// <summary>u' = (1 − u)/(1 + u²): a rational right-hand side (this project's p/q example).</summary>
+public sealed class RationalDecay : DynamicalSystem
+{
+    public override string Name => "rational decay";
+    public override int Dimension => 1;
+    public override double[] Derivative(double[] x) => new[] { (1 - x[0]) / (1 + x[0] * x[0]) };
+}

@@ -12,6 +12,8 @@ public static class SystemCatalog
             ["linear-3d"] = (() => new Linear3D(), new[] { 2.0, 0, 1 }),
             ["rossler"] = (() => new Rossler(), new[] { 1.0, 1, 1 }),
             ["vanderpol"] = (() => new VanDerPol(), new[] { 2.0, 0 }),
+            ["tanh"] = (() => new TanhOscillator(), new[] { 2.0, 0 }),
+            ["rational"] = (() => new RationalDecay(), new[] { -3.0 }),
         };
 
     public static (DynamicalSystem System, double[] X0) Get(string name) =>
