@@ -23,17 +23,19 @@ internal static class DiscoverCommand
         var order = new Option<int>("--order") { Description = "MNN: order of the per-window ODE.", DefaultValueFactory = _ => 3 };
         var denoiser = new Option<int>("--denoiser") { Description = "MNN: hidden width of the denoiser (0 = none).", DefaultValueFactory = _ => 128 };
         var precision = new Option<int>("--precision") { DefaultValueFactory = _ => 3 };
+        var xiNetwork = new Option<int>("--xi-network") { Description = "MNN: ξ from an MLP of this width (0 = direct parameter).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Model JSON to write." };
         var latex = new Option<bool>("--latex") { Description = "Also print the equations as LaTeX." };
         var plot = new Option<string?>("--plot") { Description = "PNG: the first trajectory against the discovered model simulated from its first state." };
         var command = new Command("discover", "Discover governing equations from trajectory data.")
-            { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, seed, output, latex, plot };
+            { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, latex, plot };
         command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold), p.GetValue(dt),
             new MechanisticDiscoveryOptions
             {
                 Window = p.GetValue(window), Stride = p.GetValue(stride), Cycles = p.GetValue(cycles), EpochsPerCycle = p.GetValue(epochs),
                 Order = p.GetValue(order), DenoiserWidth = p.GetValue(denoiser), Threshold = p.GetValue(threshold), Seed = p.GetValue(seed),
+                XiNetworkWidth = p.GetValue(xiNetwork),
             },
             p.GetValue(precision), p.GetValue(output), p.GetValue(latex), p.GetValue(plot)));
         return command;

@@ -10,7 +10,7 @@ public static class EquationFormatter
         var terms = new List<string>();
         for (int f = 0; f < coefficients.Length; f++)
         {
-            if (coefficients[f] == 0) continue;
+            if (Math.Round(coefficients[f], precision) == 0) continue;   // PySINDy drops terms that round to zero
             var value = coefficients[f].ToString("F" + precision, CultureInfo.InvariantCulture);
             terms.Add($"{value} {features[f]}");   // PySINDy prints the constant as "c 1"
         }

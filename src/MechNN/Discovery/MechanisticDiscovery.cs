@@ -66,8 +66,8 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         Tensor Denoise(Tensor w) => denoiser is null ? w : w + denoiser.forward(w.reshape(w.size(0), -1)).reshape(w.shape);
 
         var mask = ones(features, n, dtype: ScalarType.Bool);
-        var xi = new Parameter(zeros(features, n, dtype: ScalarType.Float64));
-        var parameters = new List<Parameter> { xi };
+        ICoefficientSource xi = o.XiNetworkWidth > 0 ? new NetworkCoefficients(features, n, o.XiNetworkWidth) : new DirectCoefficients(features, n);
+        var parameters = xi.Parameters().ToList();
         if (denoiser is not null) parameters.AddRange(denoiser.parameters());
         var adam = optim.Adam(parameters, lr: o.LearningRate);
 
@@ -77,8 +77,8 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
             using (no_grad())
             {
                 var v = Denoise(windows);
-                if (o.Nonlinearity is null) xi.copy_(IntegralLeastSquares(frozen, v, windows, mask));
-                else if (cycle == 0) xi.copy_(InverseDerivativeLeastSquares(trajectories, dt, features));
+                if (o.Nonlinearity is null) xi.Set(IntegralLeastSquares(frozen, v, windows, mask));
+                else if (cycle == 0) xi.Set(InverseDerivativeLeastSquares(trajectories, dt, features));
             }
             for (int epoch = 0; epoch < o.EpochsPerCycle; epoch++)
             {
@@ -90,7 +90,7 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
                     var batch = windows.index_select(0, order.narrow(0, start, Math.Min(o.BatchSize, W - start)));
                     adam.zero_grad();
                     var v = Denoise(batch);
-                    var drive = Library.Evaluate(v).matmul(xi * mask);
+                    var drive = Library.Evaluate(v).matmul(xi.Value() * mask);
                     var u = Solve(frozen, o.Nonlinearity is null ? drive : o.Nonlinearity(drive), v.select(1, 0));
                     var loss = (u - batch).square().mean() + (v - batch).square().mean();
                     loss.backward();
@@ -100,14 +100,14 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
                 lastLoss = total / W;
                 progress?.Invoke(new DiscoveryProgress(cycle, epoch, lastLoss, (int)mask.sum().item<long>()));
             }
-            using (no_grad()) mask = mask.logical_and(xi.abs().ge(o.Threshold));
+            using (no_grad()) mask = mask.logical_and(xi.Value().abs().ge(o.Threshold));
             progress?.Invoke(new DiscoveryProgress(cycle, o.EpochsPerCycle, lastLoss, (int)mask.sum().item<long>()));
         }
         using (no_grad())
         {
             // Final exact refit on the last support (the "unbias" step of STLSQ, through the ODE solve).
-            if (o.Nonlinearity is null) xi.copy_(IntegralLeastSquares(frozen, Denoise(windows), windows, mask, threshold: 0));
-            var final = (xi * mask).t().contiguous();
+            var best = o.Nonlinearity is null ? IntegralLeastSquares(frozen, Denoise(windows), windows, mask, threshold: 0) : xi.Value();
+            var final = (best * mask).t().contiguous();
             Coefficients = Enumerable.Range(0, n).Select(d => final[d].data<double>().ToArray()).ToArray();
         }
         return this;

@@ -29,5 +29,7 @@ public sealed record MechanisticDiscoveryOptions
     /// (for tanh: <c>v => Math.Atanh(Math.Clamp(v, -0.999999, 0.999999))</c>).
     /// </summary>
     public Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? Nonlinearity { get; init; }
+    /// <summary>0: ξ is a direct parameter; &gt; 0: ξ is produced by an MLP of this width from a learnable 64-d code (reference variant).</summary>
+    public int XiNetworkWidth { get; init; }
     public Func<double, double>? InverseNonlinearity { get; init; }
 }

@@ -42,4 +42,15 @@ public class MechanisticDiscoveryTests(ITestOutputHelper output)
         }).Fit(new[] { a, b }, 0.01);
         Assert.Equal(new[] { "(x0)' = -0.100 x0 + 2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" }, model.Equations());
     }
+
+    [Fact]
+    public void CoefficientsCanComeFromANetwork()
+    {
+        var (x, _) = new LinearDampedSho().Trajectory(new[] { 2.0, 0.0 }, 0.01, 600);
+        var model = new MechanisticDiscovery(new PolynomialLibrary(2, 2), new MechanisticDiscoveryOptions
+        {
+            Window = 50, Stride = 10, Cycles = 2, EpochsPerCycle = 2, DenoiserWidth = 0, Threshold = 0.05, XiNetworkWidth = 32,
+        }).Fit(x, 0.01);
+        Assert.Equal(new[] { "(x0)' = -0.100 x0 + 2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" }, model.Equations());
+    }
 }

@@ -63,3 +63,19 @@ public class SmoothedFiniteDifferenceTests
         Assert.True(Energy(new SmoothedFiniteDifference(11, 3).Smooth(noisy)) < 0.5 * Energy(noisy));
     }
 }
+
+public class SystemCatalogTests
+{
+    /// <summary>SINDy recovers every polynomial catalogue system from its default trajectory (a check of the generators' equations).</summary>
+    [Theory]
+    [InlineData("duffing", 3, 0.02, "(x0)' = 1.000 x1", "(x1)' = -0.050 x0 + -0.200 x1 + -1.000 x0^3")]
+    [InlineData("lotka-volterra", 2, 0.1, "(x0)' = 1.000 x0 + -10.000 x0 x1", "(x1)' = -2.000 x1 + 10.000 x0 x1")]
+    [InlineData("hopf", 3, 0.02, "(x0)' = -0.050 x0 + -1.000 x1 + -1.000 x0^3 + -1.000 x0 x1^2", "(x1)' = 1.000 x0 + -0.050 x1 + -1.000 x0^2 x1 + -1.000 x1^3")]
+    public void SindyRecoversTheCatalogueSystems(string name, int degree, double threshold, string first, string second)
+    {
+        var (system, x0) = MechNN.Data.Systems.SystemCatalog.Get(name);
+        var (x, t) = system.Trajectory(x0, 0.002, 5000);
+        var model = new SindyModel(new PolynomialLibrary(2, degree), new Stlsq(threshold)).Fit(x, t);
+        Assert.Equal(new[] { first, second }, model.Equations());
+    }
+}

@@ -63,8 +63,8 @@ public sealed class Rossler(double a = 0.2, double b = 0.2, double c = 5.7) : Dy
     public override double[] Derivative(double[] x) => new[] { -x[1] - x[2], x[0] + a * x[1], b + x[2] * (x[0] - c) };
 }
 
-/// <summary>Van der Pol: ẋ = y, ẏ = μ(1 − x²)y − x; μ = 1 unless given.</summary>
-public sealed class VanDerPol(double mu = 1) : DynamicalSystem
+/// <summary>Van der Pol: ẋ = y, ẏ = μ(1 − x²)y − x; μ = 0.5 (PySINDy's utils.odes default).</summary>
+public sealed class VanDerPol(double mu = 0.5) : DynamicalSystem
 {
     public override string Name => "Van der Pol";
     public override int Dimension => 2;
@@ -85,4 +85,32 @@ public sealed class RationalDecay : DynamicalSystem
     public override string Name => "rational decay";
     public override int Dimension => 1;
     public override double[] Derivative(double[] x) => new[] { (1 - x[0]) / (1 + x[0] * x[0]) };
+}
+
+/// <summary>Duffing: ẋ = y, ẏ = −δy − αx − βx³ with (δ, α, β) = (0.2, 0.05, 1) (PySINDy's utils.odes defaults).</summary>
+public sealed class Duffing(double delta = 0.2, double alpha = 0.05, double beta = 1) : DynamicalSystem
+{
+    public override string Name => "Duffing";
+    public override int Dimension => 2;
+    public override double[] Derivative(double[] x) => new[] { x[1], -delta * x[1] - alpha * x[0] - beta * x[0] * x[0] * x[0] };
+}
+
+/// <summary>Lotka–Volterra: ẋ = a·x − b·xy, ẏ = b·xy − 2a·y with (a, b) = (1, 10) (PySINDy's utils.odes defaults).</summary>
+public sealed class LotkaVolterra(double a = 1, double b = 10) : DynamicalSystem
+{
+    public override string Name => "Lotka–Volterra";
+    public override int Dimension => 2;
+    public override double[] Derivative(double[] x) => new[] { a * x[0] - b * x[0] * x[1], b * x[0] * x[1] - 2 * a * x[1] };
+}
+
+/// <summary>Hopf normal form: ẋ = μx − ωy − A·x(x² + y²), ẏ = ωx + μy − A·y(x² + y²); (μ, ω, A) = (−0.05, 1, 1) (PySINDy's defaults).</summary>
+public sealed class Hopf(double mu = -0.05, double omega = 1, double amplitude = 1) : DynamicalSystem
+{
+    public override string Name => "Hopf";
+    public override int Dimension => 2;
+    public override double[] Derivative(double[] x)
+    {
+        double r2 = x[0] * x[0] + x[1] * x[1];
+        return new[] { mu * x[0] - omega * x[1] - amplitude * x[0] * r2, omega * x[0] + mu * x[1] - amplitude * x[1] * r2 };
+    }
 }

@@ -12,6 +12,9 @@ public static class SystemCatalog
             ["linear-3d"] = (() => new Linear3D(), new[] { 2.0, 0, 1 }),
             ["rossler"] = (() => new Rossler(), new[] { 1.0, 1, 1 }),
             ["vanderpol"] = (() => new VanDerPol(), new[] { 2.0, 0 }),
+            ["duffing"] = (() => new Duffing(), new[] { 1.0, 0 }),
+            ["lotka-volterra"] = (() => new LotkaVolterra(), new[] { 0.3, 0.2 }),
+            ["hopf"] = (() => new Hopf(), new[] { 1.0, 0 }),
             ["tanh"] = (() => new TanhOscillator(), new[] { 2.0, 0 }),
             ["rational"] = (() => new RationalDecay(), new[] { -3.0 }),
         };
