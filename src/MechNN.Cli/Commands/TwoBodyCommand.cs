@@ -28,50 +28,66 @@ internal static class TwoBodyCommand
         var (all, step) = MassRatioTrainer.Generate(seed, steps * 2);
         var training = all.Take(steps).ToArray();
         var model = new MassRatioModel(step);
+        var node = new NeuralOdeOrbitModel(step);
         MassRatioResult? result = null;
+        double nodeLoss = double.NaN, nodeSeconds = 0;
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
         {
             var task = ctx.AddTask("training", maxValue: iterations);
             result = MassRatioTrainer.Train(model, training, iterations: iterations, progress: (i, loss, rx, ry) =>
             {
                 task.Value = i + 1;
-                task.Description = $"loss {loss:E2}, c2/c1 x {rx:F4} y {ry:F4}";
+                task.Description = $"MNN: loss {loss:E2}, c2/c1 x {rx:F4} y {ry:F4}";
             });
+            var nodeTask = ctx.AddTask("Neural ODE", maxValue: iterations);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            nodeLoss = MassRatioTrainer.TrainWindows(node, training, iterations: iterations, progress: (i, loss) =>
+            {
+                nodeTask.Value = i + 1;
+                nodeTask.Description = $"Neural ODE: loss {loss:E2}";
+            });
+            nodeSeconds = sw.Elapsed.TotalSeconds;
         });
         // Forecast the second half from the last training state with the learned dynamics.
         var times = Enumerable.Range(0, steps).Select(i => i * step).ToArray();
-        double[][] forecast;
-        double rmse;
-        try
+        var truthAfter = all.Skip(steps - 1).ToArray();
+        (double[][] Forecast, double Rmse) Evaluate(string name, Func<double[][]> run)
         {
-            forecast = MassRatioTrainer.Forecast(model, training[^1], times);
-            rmse = Math.Sqrt(forecast.Zip(all.Skip(steps - 1), (f, t) => Enumerable.Range(0, 4).Sum(k => Math.Pow(f[k] - t[k], 2)) / 4).Average());
+            try
+            {
+                var f = run();
+                return (f, Math.Sqrt(f.Zip(truthAfter, (a, b) => Enumerable.Range(0, 4).Sum(k => Math.Pow(a[k] - b[k], 2)) / 4).Average()));
+            }
+            catch (Integrators.IntegrationDivergedException ex)
+            {
+                AnsiConsole.MarkupLine($"[yellow]{name}: the learned dynamics diverge at t = {ex.Time:G4} of the forecast[/]");
+                return (Array.Empty<double[]>(), double.PositiveInfinity);
+            }
         }
-        catch (Integrators.IntegrationDivergedException ex)
-        {
-            forecast = Array.Empty<double[]>();
-            rmse = double.PositiveInfinity;
-            AnsiConsole.MarkupLine($"[yellow]the learned dynamics diverge at t = {ex.Time:G4} of the forecast[/]");
-        }
+        var (forecast, rmse) = Evaluate("MNN", () => MassRatioTrainer.Forecast(model, training[^1], times));
+        var (nodeForecast, nodeRmse) = Evaluate("Neural ODE", () => node.Forecast(training[^1], times));
         var c = model.C.data<double>().ToArray();
         var table = new Table().Title($"2-body mass ratio (truth m₂/m₁ = 2; paper: 2.022), {steps} samples, {iterations} Adam steps")
             .AddColumns("axis", "c₁", "c₂", "c₂/c₁", "error");
         table.AddRow("x", c[0].ToString("F4"), c[2].ToString("F4"), result!.RatioX.ToString("F4"), (Math.Abs(result.RatioX - 2) / 2).ToString("P2"));
         table.AddRow("y", c[1].ToString("F4"), c[3].ToString("F4"), result.RatioY.ToString("F4"), (Math.Abs(result.RatioY - 2) / 2).ToString("P2"));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"forecast of the next {steps} samples from the last training state: position RMS error {rmse:E3}; {result.Seconds:F1} s training");
+        AnsiConsole.MarkupLine($"forecast of the next {steps} samples from the last training state, position RMS error: MNN {rmse:E3} ({result.Seconds:F1} s training), Neural ODE {nodeRmse:E3} (final loss {nodeLoss:E2}, {nodeSeconds:F1} s)");
         if (plot is not null && forecast.Length > 0)
         {
             var p = new ScottPlot.Plot();
-            var truth = all.Skip(steps - 1).ToArray();
             for (int body = 0; body < 2; body++)
             {
-                p.Add.ScatterLine(truth.Select(s => s[2 * body]).ToArray(), truth.Select(s => s[2 * body + 1]).ToArray()).LegendText = $"body {body + 1} (m = {(body == 0 ? 10 : 20)}), truth";
-                var f = p.Add.ScatterLine(forecast.Select(s => s[2 * body]).ToArray(), forecast.Select(s => s[2 * body + 1]).ToArray());
-                f.LegendText = $"body {body + 1}, MNN forecast";
-                f.LinePattern = ScottPlot.LinePattern.Dashed;
+                p.Add.ScatterLine(truthAfter.Select(s => s[2 * body]).ToArray(), truthAfter.Select(s => s[2 * body + 1]).ToArray()).LegendText = $"body {body + 1} (m = {(body == 0 ? 10 : 20)}), truth";
+                foreach (var (name, f, pattern) in new[] { ("MNN", forecast, ScottPlot.LinePattern.Dashed), ("Neural ODE", nodeForecast, ScottPlot.LinePattern.Dotted) })
+                {
+                    if (f.Length == 0) continue;
+                    var line = p.Add.ScatterLine(f.Select(s => s[2 * body]).ToArray(), f.Select(s => s[2 * body + 1]).ToArray());
+                    line.LegendText = $"body {body + 1}, {name} forecast";
+                    line.LinePattern = pattern;
+                }
             }
-            p.Title("2-body: orbits after the training window");
+            p.Title("2-body: orbits after the training window (MNN vs Neural ODE)");
             p.ShowLegend();
             p.Axes.SquareUnits();
             var full = Path.GetFullPath(plot);
@@ -85,6 +101,7 @@ internal static class TwoBodyCommand
             command = "mechnn fit two-body " + string.Join(' ', Environment.GetCommandLineArgs().Skip(4)),
             date = DateTime.UtcNow.ToString("u"), iterations, steps, seed, c, ratioX = result.RatioX, ratioY = result.RatioY,
             finalLoss = result.FinalLoss, forecastRmse = rmse, seconds = result.Seconds,
+            neuralOde = new { finalLoss = nodeLoss, forecastRmse = nodeRmse, seconds = nodeSeconds },
         });
         return 0;
     }

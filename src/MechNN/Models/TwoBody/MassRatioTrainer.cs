@@ -21,14 +21,14 @@ public static class MassRatioTrainer
         return (system.Trajectory(system.RandomInitialState(seed), step, steps, tolerance: 1e-11).X, step);
     }
 
-    public static MassRatioResult Train(MassRatioModel model, double[][] states, int window = 50, int stride = 10, int iterations = 600,
-        double learningRate = 3e-3, Action<int, double, double, double>? progress = null)
+    /// <summary>Trains any windowed position model (the MNN or the Neural ODE baseline) on the same windows; returns the final loss.</summary>
+    public static double TrainWindows(nn.Module<Tensor, Tensor> model, double[][] states, int window = 50, int stride = 10, int iterations = 600,
+        double learningRate = 3e-3, Action<int, double>? progress = null)
     {
         var data = tensor(states.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(states.Length, 8);
         var windows = data.unfold(0, window, stride).permute(0, 2, 1).contiguous();
         var target = windows.narrow(-1, 0, 4).reshape(windows.size(0), window, 2, 2);
         var adam = optim.Adam(model.parameters(), lr: learningRate);
-        var sw = Stopwatch.StartNew();
         double loss = double.NaN;
         for (int i = 0; i < iterations; i++)
         {
@@ -38,12 +38,20 @@ public static class MassRatioTrainer
             l.backward();
             adam.step();
             loss = l.item<double>();
-            if (progress is not null)
-            {
-                var (rx, ry) = Ratios(model);
-                progress(i, loss, rx, ry);
-            }
+            progress?.Invoke(i, loss);
         }
+        return loss;
+    }
+
+    public static MassRatioResult Train(MassRatioModel model, double[][] states, int window = 50, int stride = 10, int iterations = 600,
+        double learningRate = 3e-3, Action<int, double, double, double>? progress = null)
+    {
+        var sw = Stopwatch.StartNew();
+        double loss = TrainWindows(model, states, window, stride, iterations, learningRate, progress is null ? null : (i, l) =>
+        {
+            var (rx, ry) = Ratios(model);
+            progress(i, l, rx, ry);
+        });
         var (x, y) = Ratios(model);
         return new MassRatioResult(x, y, loss, iterations, sw.Elapsed.TotalSeconds);
     }
