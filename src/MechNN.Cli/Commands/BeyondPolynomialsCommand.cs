@@ -52,10 +52,7 @@ internal static class BeyondPolynomialsCommand
             p.Title($"{r.System}: simulations from an unseen initial state");
             p.XLabel("t");
             p.ShowLegend();
-            var path = Path.GetFullPath($"{plot}-{r.System.Replace(' ', '-')}.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            p.SavePng(path + ".tmp.png", 1000, 450);
-            File.Move(path + ".tmp.png", path, overwrite: true);
+            var path = Rendering.Png.Save(p, $"{plot}-{r.System.Replace(' ', '-')}.png", 1000, 450);
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
         }
         return 0;

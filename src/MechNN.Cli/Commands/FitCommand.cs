@@ -69,10 +69,7 @@ internal static class FitCommand
             p.Title("F-16: forecasts of seed 0");
             p.XLabel("sample");
             p.ShowLegend();
-            var full = Path.GetFullPath(plot);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            p.SavePng(full + ".tmp.png", 1400, 500);
-            File.Move(full + ".tmp.png", full, overwrite: true);
+            Rendering.Png.Save(p, plot, 1400, 500);
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(plot)}[/]");
         }
         BenchCommand.WriteJson(output ?? Path.Combine("docs", "results", "fit-f16.json"), new

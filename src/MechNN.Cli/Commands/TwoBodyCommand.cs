@@ -90,10 +90,7 @@ internal static class TwoBodyCommand
             p.Title("2-body: orbits after the training window (MNN vs Neural ODE)");
             p.ShowLegend();
             p.Axes.SquareUnits();
-            var full = Path.GetFullPath(plot);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            p.SavePng(full + ".tmp.png", 800, 700);
-            File.Move(full + ".tmp.png", full, overwrite: true);
+            Rendering.Png.Save(p, plot, 800, 700);
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(plot)}[/]");
         }
         BenchCommand.WriteJson(output ?? Path.Combine("docs", "results", "fit-two-body.json"), new

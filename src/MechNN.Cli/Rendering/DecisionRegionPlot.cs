@@ -32,10 +32,6 @@ internal static class DecisionRegionPlot
             scatter.MarkerSize = 4;
         }
         plot.Title(title);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp.png";
-        plot.SavePng(temp, 520, 500);
-        File.Move(temp, full, overwrite: true);
+        Png.Save(plot, path, 520, 500);
     }
 }

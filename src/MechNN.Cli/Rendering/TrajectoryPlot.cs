@@ -22,10 +22,6 @@ internal static class TrajectoryPlot
         plot.Title(title);
         plot.XLabel("t");
         plot.ShowLegend();
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp.png";
-        plot.SavePng(temp, 1000, 500);
-        File.Move(temp, full, overwrite: true);
+        Png.Save(plot, path, 1000, 500);
     }
 }
