@@ -13,7 +13,4 @@ internal static unsafe class TensorMemory
         if (t.numel() == 0) return null;
         fixed (byte* p = t.bytes) return (double*)p;
     }
-
-    /// <summary>Expands to the given shape and returns a contiguous float64 CPU copy (a no-op when already so).</summary>
-    public static Tensor Dense(Tensor x, long[] shape) => x.expand(shape).to_type(ScalarType.Float64).contiguous();
 }

@@ -33,8 +33,6 @@ internal sealed class BorderedFactor
         Wellposedness.CheckSchur(_schur / system.Corner, problem.BatchShape);
     }
 
-    public bool HasEpsilon => _schur is not null;
-
     public IEnumerable<Tensor> Retained() =>
         _banded.Retained().Append(_scale).Concat(new[] { _scaledBorder, _borderSolve, _schur }.OfType<Tensor>());
 
