@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MechNN.Data.Datasets;
 using MechNN.Models.Circles;
+using MechNN.Models.Persistence;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -17,22 +18,72 @@ internal static class ClassifyCommand
         var epochs = new Option<int>("--epochs") { Description = "Full-batch Adam steps per model.", DefaultValueFactory = _ => 300 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var plot = new Option<string?>("--plot") { Description = "Path prefix for decision-region PNGs (one per model)." };
-        var output = new Option<string?>("--out") { Description = "JSON file (default docs/results/classify-circles.json)." };
+        var output = new Option<string?>("--out") { Description = "JSON file (default docs/results/classify-circles.json; with --load only if given)." };
+        var files = new ModelFileOptions();
         var circles = new Command("circles", "Nested circles: inner disc (r ≤ 0.5) vs shell (1 ≤ r ≤ 1.5).") { train, test, epochs, seed, plot, output };
-        circles.SetAction(p => Run(p.GetValue(train), p.GetValue(test), p.GetValue(epochs), p.GetValue(seed), p.GetValue(plot), p.GetValue(output)));
+        files.AddTo(circles);
+        circles.SetAction(p =>
+        {
+            var (save, load) = files.Get(p);
+            return Run(p.GetValue(train), p.GetValue(test), p.GetValue(epochs), p.GetValue(seed), p.GetValue(plot), p.GetValue(output), save, load);
+        });
         classify.Subcommands.Add(circles);
         return classify;
     }
 
-    private static int Run(int trainCount, int testCount, int epochs, long seed, string? plotPrefix, string? output)
+    private static int Run(int trainCount, int testCount, int epochs, long seed, string? plotPrefix, string? output, string? save, string? load)
     {
         if (trainCount < 10 || testCount < 10) throw new ArgumentException("--train and --test need at least 10 points.");
         if (epochs < 1) throw new ArgumentException("--epochs must be at least 1.");
         var (xTrain, yTrain) = NestedCircles.Generate(trainCount, seed);
         var (xTest, yTest) = NestedCircles.Generate(testCount, seed + 1);
         manual_seed(seed);
-        var models = new CircleClassifier[] { new MnnCircleClassifier(), new NeuralOdeClassifier(), new NeuralOdeClassifier(augment: 1) };
         var results = new List<CircleResult>();
+        CircleClassifier[] models;
+        string[] names;
+        if (load is not null)
+        {
+            // The loaded MNN alone, on the data the seed generates: the baselines are not saved.
+            models = new CircleClassifier[] { MnnCircleClassifier.Load(ModelFile.Load(load)) };
+            names = new[] { "mnn" };
+            results.Add(CircleTrainer.Evaluate(models[0], xTrain, yTrain, xTest, yTest));
+        }
+        else
+        {
+            models = new CircleClassifier[] { new MnnCircleClassifier(), new NeuralOdeClassifier(), new NeuralOdeClassifier(augment: 1) };
+            names = new[] { "mnn", "node", "anode" };
+            Train(models, xTrain, yTrain, xTest, yTest, epochs, results);
+            if (save is not null)
+            {
+                ((MnnCircleClassifier)models[0]).Save(save);
+                AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the MNN classifier)");
+            }
+        }
+        var title = load is null ? $"Nested circles, {trainCount} train / {testCount} test points, {epochs} full-batch Adam steps (lr 1e-2), MSE to ±1"
+            : $"Nested circles, {trainCount} train / {testCount} test points (seed {seed}), MNN loaded from {load}: no training, loss = train MSE";
+        var table = new Table().Title(Markup.Escape(title))
+            .AddColumns("model", "train accuracy", "test accuracy", "final loss", "seconds");
+        foreach (var r in results)
+            table.AddRow(Markup.Escape(r.Model), r.TrainAccuracy.ToString("P1"), r.TestAccuracy.ToString("P1"), r.FinalLoss.ToString("E2"), r.Seconds.ToString("F1"));
+        AnsiConsole.Write(table);
+        if (plotPrefix is not null)
+            foreach (var (model, name) in models.Zip(names))
+            {
+                var path = $"{plotPrefix}-{name}.png";
+                Rendering.DecisionRegionPlot.Save(path, model, xTest, yTest, model.DisplayName);
+                AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
+            }
+        // A --load run must not overwrite the recorded results unless asked to.
+        if (load is null || output is not null)
+            BenchCommand.WriteJson(output ?? Path.Combine("docs", "results", "classify-circles.json"), new
+            {
+                command = "mechnn classify circles " + string.Join(' ', Environment.GetCommandLineArgs().Skip(3)),
+                date = DateTime.UtcNow.ToString("u"), trainCount, testCount, epochs = load is null ? epochs : 0, seed, loaded = load, results,
+            });
+        return 0;
+    }
+
+    private static void Train(CircleClassifier[] models, Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest, int epochs, List<CircleResult> results) =>
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
         {
             foreach (var model in models)
@@ -45,23 +96,4 @@ internal static class ClassifyCommand
                 }));
             }
         });
-        var table = new Table().Title($"Nested circles, {trainCount} train / {testCount} test points, {epochs} full-batch Adam steps (lr 1e-2), MSE to ±1")
-            .AddColumns("model", "train accuracy", "test accuracy", "final loss", "seconds");
-        foreach (var r in results)
-            table.AddRow(Markup.Escape(r.Model), r.TrainAccuracy.ToString("P1"), r.TestAccuracy.ToString("P1"), r.FinalLoss.ToString("E2"), r.Seconds.ToString("F1"));
-        AnsiConsole.Write(table);
-        if (plotPrefix is not null)
-            foreach (var (model, name) in models.Zip(new[] { "mnn", "node", "anode" }))
-            {
-                var path = $"{plotPrefix}-{name}.png";
-                Rendering.DecisionRegionPlot.Save(path, model, xTest, yTest, model.DisplayName);
-                AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
-            }
-        BenchCommand.WriteJson(output ?? Path.Combine("docs", "results", "classify-circles.json"), new
-        {
-            command = "mechnn classify circles " + string.Join(' ', Environment.GetCommandLineArgs().Skip(3)),
-            date = DateTime.UtcNow.ToString("u"), trainCount, testCount, epochs, seed, results,
-        });
-        return 0;
-    }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MechNN.Data.Datasets;
 using MechNN.Models.F16;
+using MechNN.Models.Persistence;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;
@@ -14,70 +15,105 @@ internal static class FitCommand
         var path = new Argument<string>("path") { Description = "F16Data_FullMSine_Level1.csv (the benchmark's CSV)." };
         var iterations = new Option<int>("--iterations") { Description = "Adam iterations per model (lr 0.01).", DefaultValueFactory = _ => 200 };
         var seeds = new Option<int>("--seeds") { DefaultValueFactory = _ => 3 };
+        var models = new Option<string>("--models")
+        {
+            Description = $"Comma-separated models, trained side by side per seed ({string.Join(", ", VibrationModels.Names)}); " +
+                "SONODE's final loss is the level the others are timed to; --save keeps the first MNN model named.",
+            DefaultValueFactory = _ => "sonode,network,linear",
+        };
+        var window = new Option<int>("--window") { Description = "network model: half-width k of the forcing window a1[t−k..t+k].", DefaultValueFactory = _ => NetworkVibrationModel.DefaultHalfWidth };
+        var hidden = new Option<int>("--hidden") { Description = "network model: hidden width.", DefaultValueFactory = _ => NetworkVibrationModel.DefaultHidden };
         var plot = new Option<string?>("--plot") { Description = "PNG of the seed-0 forecasts against the data." };
-        var output = new Option<string?>("--out") { Description = "JSON file (default docs/results/fit-f16.json)." };
-        var f16 = new Command("f16", "Acceleration2 driven by Acceleration1: train on samples 0–999, forecast to 4999.") { path, iterations, seeds, plot, output };
-        f16.SetAction(p => Run(p.GetValue(path)!, p.GetValue(iterations), p.GetValue(seeds), p.GetValue(plot), p.GetValue(output)));
+        var output = new Option<string?>("--out") { Description = "JSON file (default docs/results/fit-f16.json; with --load only if given)." };
+        var files = new ModelFileOptions();
+        var f16 = new Command("f16", "Acceleration2 driven by Acceleration1: train on samples 0–999, forecast to 4999.") { path, iterations, seeds, models, window, hidden, plot, output };
+        files.AddTo(f16);
+        f16.SetAction(p =>
+        {
+            var (save, load) = files.Get(p);
+            var create = (string name, long seed) => VibrationModels.Create(name, seed, p.GetValue(window), p.GetValue(hidden));
+            return Run(p.GetValue(path)!, p.GetValue(iterations), p.GetValue(seeds), ParseModels(p.GetValue(models)!), create, p.GetValue(plot), p.GetValue(output), save, load);
+        });
         fit.Subcommands.Add(f16);
         fit.Subcommands.Add(TwoBodyCommand.Create());
         return fit;
     }
 
-    private static int Run(string path, int iterations, int seeds, string? plot, string? output)
+    private static string[] ParseModels(string text)
+    {
+        var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
+        foreach (var n in names)
+            if (!VibrationModels.Names.Contains(n)) throw new ArgumentException($"--models: '{n}' is not a model (expected {string.Join(", ", VibrationModels.Names)})");
+        if (names.Length == 0) throw new ArgumentException("--models: name at least one model.");
+        // SONODE first: its final loss is what the MNN models are timed to.
+        return names.OrderBy(n => n == "sonode" ? 0 : 1).ToArray();
+    }
+
+    private static int Run(string path, int iterations, int seeds, string[] models, Func<string, long, IVibrationModel> create, string? plot, string? output,
+        string? save, string? load)
     {
         if (iterations < 1 || seeds < 1) throw new ArgumentException("--iterations and --seeds must be at least 1.");
+        if (save is not null && models.All(m => m == "sonode")) throw new ArgumentException("--save writes an MNN model: name one in --models.");
         var data = F16Vibrations.Load(path);
         var results = new List<VibrationResult>();
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+        if (load is not null)
         {
-            for (long seed = 0; seed < seeds; seed++)
-            {
-                var sonodeTask = ctx.AddTask($"seed {seed}: SONODE", maxValue: iterations);
-                var sonode = VibrationTrainer.Train(new SonodeVibrationModel(seed), data.Forcing, data.Target, seed, iterations: iterations,
-                    progress: (i, l) => { sonodeTask.Value = i + 1; sonodeTask.Description = $"seed {seed}: SONODE, loss {l:E3}"; });
-                var mnnTask = ctx.AddTask($"seed {seed}: MNN", maxValue: iterations);
-                // How soon does the MNN reach the loss SONODE ends with?
-                var mnn = VibrationTrainer.Train(new MnnVibrationModel(seed), data.Forcing, data.Target, seed, iterations: iterations,
-                    reachLoss: sonode.LossHistory[^1], progress: (i, l) => { mnnTask.Value = i + 1; mnnTask.Description = $"seed {seed}: MNN, loss {l:E3}"; });
-                results.Add(sonode);
-                results.Add(mnn);
-            }
-        });
-        var table = new Table().Title($"F-16 GVT: train on 1,000 samples, forecast 4,000 unseen; {iterations} Adam iterations (lr 0.01), {seeds} seeds (mean ± std)")
-            .AddColumns("model", "train MSE", "test running RMSE (window 300)", "iterations to SONODE's final train loss", "seconds");
-        foreach (var group in results.GroupBy(r => r.Model))
-        {
-            string Stat(Func<VibrationResult, double> f, string format)
-            {
-                var v = group.Select(f).ToArray();
-                double mean = v.Average(), sd = Math.Sqrt(v.Select(x => (x - mean) * (x - mean)).Sum() / Math.Max(1, v.Length - 1));
-                return $"{mean.ToString(format)} ± {sd.ToString(format)}";
-            }
-            var reach = group.Select(r => r.IterationsToReach).ToArray();
-            table.AddRow(Markup.Escape(group.Key), Stat(r => r.TrainMse, "E3"), Stat(r => r.TestRunningRmse, "E3"),
-                group.Key.StartsWith("SONODE") ? $"{iterations} (by definition)" : string.Join(", ", reach.Select(r => r < 0 ? "not reached" : r.ToString())),
-                Stat(r => r.Seconds, "F1"));
+            var loaded = VibrationModels.Load(load);
+            results.Add(VibrationTrainer.Evaluate(loaded, data.Forcing, data.Target) with { Seed = 0 });
+            AnsiConsole.Write(F16Table.Build($"F-16 GVT: {loaded.Name} loaded from {load}, evaluated on the same protocol (train MSE on samples 0–999, forecast 4,000 unseen)", results, 0));
         }
-        AnsiConsole.Write(table);
-        if (plot is not null)
+        else
         {
-            var p = new ScottPlot.Plot();
-            var t = Enumerable.Range(0, data.Target.Length).Select(i => (double)i).ToArray();
-            p.Add.ScatterLine(t, data.Target).LegendText = "Acceleration2 (data)";
-            foreach (var r in results.Where(r => r.Seed == 0)) p.Add.ScatterLine(t, r.Forecast).LegendText = r.Model;
-            p.Add.VerticalLine(999).LegendText = "end of training data";
-            p.Title("F-16: forecasts of seed 0");
-            p.XLabel("sample");
-            p.ShowLegend();
-            Rendering.Png.Save(p, plot, 1400, 500);
-            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(plot)}[/]");
+            ISavableModel? best = null;
+            double bestMse = double.PositiveInfinity;
+            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+            {
+                for (long seed = 0; seed < seeds; seed++)
+                {
+                    double? reach = null;
+                    foreach (var name in models)
+                    {
+                        var model = create(name, seed);
+                        var task = ctx.AddTask($"seed {seed}: {name}", maxValue: iterations);
+                        var r = VibrationTrainer.Train(model, data.Forcing, data.Target, seed, iterations: iterations, reachLoss: reach,
+                            progress: (i, l) => { task.Value = i + 1; task.Description = $"seed {seed}: {name}, loss {l:E3}"; });
+                        if (name == "sonode") reach = r.LossHistory[^1];
+                        results.Add(r);
+                        // The first MNN model named is the one --save keeps, from its best seed by train MSE.
+                        if (model is ISavableModel savable && name == models.First(m => m != "sonode") && r.TrainMse < bestMse) { best = savable; bestMse = r.TrainMse; }
+                    }
+                }
+            });
+            AnsiConsole.Write(F16Table.Build($"F-16 GVT: train on 1,000 samples, forecast 4,000 unseen; {iterations} Adam iterations (lr 0.01), {seeds} seeds (mean ± std)",
+                results, iterations));
+            if (save is not null && best is not null)
+            {
+                best.Save(save);
+                AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the {Markup.Escape(models.First(m => m != "sonode"))} model of the seed with the lowest train MSE, {bestMse:E3})");
+            }
         }
-        BenchCommand.WriteJson(output ?? Path.Combine("docs", "results", "fit-f16.json"), new
-        {
-            command = "mechnn fit f16 " + string.Join(' ', Environment.GetCommandLineArgs().Skip(3)),
-            date = DateTime.UtcNow.ToString("u"), iterations, seeds,
-            results = results.Select(r => new { r.Model, r.Seed, r.Iterations, r.TrainMse, r.TestRunningRmse, r.IterationsToReach, r.SecondsToReach, r.Seconds }),
-        });
+        if (plot is not null) SavePlot(plot, data, results.Where(r => r.Seed == 0));
+        if (load is null || output is not null)
+            BenchCommand.WriteJson(output ?? Path.Combine("docs", "results", "fit-f16.json"), new
+            {
+                command = "mechnn fit f16 " + string.Join(' ', Environment.GetCommandLineArgs().Skip(3)),
+                date = DateTime.UtcNow.ToString("u"), iterations = load is null ? iterations : 0, seeds, loaded = load,
+                results = results.Select(r => new { r.Model, r.Seed, r.Iterations, r.TrainMse, r.TestRunningRmse, r.IterationsToReach, r.SecondsToReach, r.Seconds }),
+            });
         return 0;
+    }
+
+    private static void SavePlot(string plot, F16Vibrations data, IEnumerable<VibrationResult> results)
+    {
+        var p = new ScottPlot.Plot();
+        var t = Enumerable.Range(0, data.Target.Length).Select(i => (double)i).ToArray();
+        p.Add.ScatterLine(t, data.Target).LegendText = "Acceleration2 (data)";
+        foreach (var r in results) p.Add.ScatterLine(t, r.Forecast).LegendText = r.Model;
+        p.Add.VerticalLine(999).LegendText = "end of training data";
+        p.Title("F-16: forecasts of seed 0");
+        p.XLabel("sample");
+        p.ShowLegend();
+        Rendering.Png.Save(p, plot, 1400, 500);
+        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(plot)}[/]");
     }
 }

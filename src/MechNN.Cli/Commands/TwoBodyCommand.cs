@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MechNN.Data.Systems;
+using MechNN.Models.Persistence;
 using MechNN.Models.TwoBody;
 using Spectre.Console;
 using static TorchSharp.torch;
@@ -15,39 +16,58 @@ internal static class TwoBodyCommand
         var steps = new Option<int>("--steps") { Description = "Training samples (dt 0.05).", DefaultValueFactory = _ => 2000 };
         var seed = new Option<long>("--seed") { Description = "Orbit (initial state) and network seed.", DefaultValueFactory = _ => 1 };
         var plot = new Option<string?>("--plot") { Description = "PNG: true vs forecast orbits beyond the training data." };
-        var output = new Option<string?>("--out") { Description = "JSON file (default docs/results/fit-two-body.json)." };
+        var output = new Option<string?>("--out") { Description = "JSON file (default docs/results/fit-two-body.json; with --load only if given)." };
+        var files = new ModelFileOptions();
         var command = new Command("two-body", "Masses 10 and 20, G = 2: learn c₂/c₁ per axis (truth 2) and forecast.") { iterations, steps, seed, plot, output };
-        command.SetAction(p => Run(p.GetValue(iterations), p.GetValue(steps), p.GetValue(seed), p.GetValue(plot), p.GetValue(output)));
+        files.AddTo(command);
+        command.SetAction(p =>
+        {
+            var (save, load) = files.Get(p);
+            return Run(p.GetValue(iterations), p.GetValue(steps), p.GetValue(seed), p.GetValue(plot), p.GetValue(output), save, load);
+        });
         return command;
     }
 
-    private static int Run(int iterations, int steps, long seed, string? plot, string? output)
+    private static int Run(int iterations, int steps, long seed, string? plot, string? output, string? save, string? load)
     {
         if (iterations < 1 || steps < 100) throw new ArgumentException("--iterations must be ≥ 1 and --steps ≥ 100.");
         manual_seed(seed);
         var (all, step) = MassRatioTrainer.Generate(seed, steps * 2);
         var training = all.Take(steps).ToArray();
-        var model = new MassRatioModel(step);
+        var model = load is null ? new MassRatioModel(step) : MassRatioModel.Load(ModelFile.Load(load));
         var node = new NeuralOdeOrbitModel(step);
         MassRatioResult? result = null;
         double nodeLoss = double.NaN, nodeSeconds = 0;
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+        if (load is not null)
         {
-            var task = ctx.AddTask("training", maxValue: iterations);
-            result = MassRatioTrainer.Train(model, training, iterations: iterations, progress: (i, loss, rx, ry) =>
-            {
-                task.Value = i + 1;
-                task.Description = $"MNN: loss {loss:E2}, c2/c1 x {rx:F4} y {ry:F4}";
-            });
-            var nodeTask = ctx.AddTask("Neural ODE", maxValue: iterations);
+            // No training: the loaded model's ratios and its loss on the same windows; the Neural ODE baseline is not saved.
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            nodeLoss = MassRatioTrainer.TrainWindows(node, training, iterations: iterations, progress: (i, loss) =>
+            var (rx, ry) = MassRatioTrainer.Ratios(model);
+            result = new MassRatioResult(rx, ry, MassRatioTrainer.WindowLoss(model, training), 0, sw.Elapsed.TotalSeconds);
+        }
+        else
+            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
             {
-                nodeTask.Value = i + 1;
-                nodeTask.Description = $"Neural ODE: loss {loss:E2}";
+                var task = ctx.AddTask("training", maxValue: iterations);
+                result = MassRatioTrainer.Train(model, training, iterations: iterations, progress: (i, loss, rx, ry) =>
+                {
+                    task.Value = i + 1;
+                    task.Description = $"MNN: loss {loss:E2}, c2/c1 x {rx:F4} y {ry:F4}";
+                });
+                var nodeTask = ctx.AddTask("Neural ODE", maxValue: iterations);
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                nodeLoss = MassRatioTrainer.TrainWindows(node, training, iterations: iterations, progress: (i, loss) =>
+                {
+                    nodeTask.Value = i + 1;
+                    nodeTask.Description = $"Neural ODE: loss {loss:E2}";
+                });
+                nodeSeconds = sw.Elapsed.TotalSeconds;
             });
-            nodeSeconds = sw.Elapsed.TotalSeconds;
-        });
+        if (save is not null)
+        {
+            model.Save(save);
+            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the restricted MNN)");
+        }
         // Forecast the second half from the last training state with the learned dynamics.
         var times = Enumerable.Range(0, steps).Select(i => i * step).ToArray();
         var truthAfter = all.Skip(steps - 1).ToArray();
@@ -65,14 +85,18 @@ internal static class TwoBodyCommand
             }
         }
         var (forecast, rmse) = Evaluate("MNN", () => MassRatioTrainer.Forecast(model, training[^1], times));
-        var (nodeForecast, nodeRmse) = Evaluate("Neural ODE", () => node.Forecast(training[^1], times));
+        var (nodeForecast, nodeRmse) = load is null ? Evaluate("Neural ODE", () => node.Forecast(training[^1], times)) : (Array.Empty<double[]>(), double.NaN);
         var c = model.C.data<double>().ToArray();
-        var table = new Table().Title($"2-body mass ratio (truth m₂/m₁ = 2; paper: 2.022), {steps} samples, {iterations} Adam steps")
+        var title = load is null ? $"2-body mass ratio (truth m₂/m₁ = 2; paper: 2.022), {steps} samples, {iterations} Adam steps"
+            : $"2-body mass ratio (truth m₂/m₁ = 2; paper: 2.022), {steps} samples, MNN loaded from {load} (no training)";
+        var table = new Table().Title(Markup.Escape(title))
             .AddColumns("axis", "c₁", "c₂", "c₂/c₁", "error");
         table.AddRow("x", c[0].ToString("F4"), c[2].ToString("F4"), result!.RatioX.ToString("F4"), (Math.Abs(result.RatioX - 2) / 2).ToString("P2"));
         table.AddRow("y", c[1].ToString("F4"), c[3].ToString("F4"), result.RatioY.ToString("F4"), (Math.Abs(result.RatioY - 2) / 2).ToString("P2"));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"forecast of the next {steps} samples from the last training state, position RMS error: MNN {rmse:E3} ({result.Seconds:F1} s training), Neural ODE {nodeRmse:E3} (final loss {nodeLoss:E2}, {nodeSeconds:F1} s)");
+        AnsiConsole.MarkupLine(load is null
+            ? $"forecast of the next {steps} samples from the last training state, position RMS error: MNN {rmse:E3} ({result.Seconds:F1} s training), Neural ODE {nodeRmse:E3} (final loss {nodeLoss:E2}, {nodeSeconds:F1} s)"
+            : $"forecast of the next {steps} samples from the last training state, position RMS error: MNN {rmse:E3}; loss on the training windows {result.FinalLoss:E2}");
         if (plot is not null && forecast.Length > 0)
         {
             var p = new ScottPlot.Plot();
@@ -93,13 +117,14 @@ internal static class TwoBodyCommand
             Rendering.Png.Save(p, plot, 800, 700);
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(plot)}[/]");
         }
-        BenchCommand.WriteJson(output ?? Path.Combine("docs", "results", "fit-two-body.json"), new
-        {
-            command = "mechnn fit two-body " + string.Join(' ', Environment.GetCommandLineArgs().Skip(4)),
-            date = DateTime.UtcNow.ToString("u"), iterations, steps, seed, c, ratioX = result.RatioX, ratioY = result.RatioY,
-            finalLoss = result.FinalLoss, forecastRmse = rmse, seconds = result.Seconds,
-            neuralOde = new { finalLoss = nodeLoss, forecastRmse = nodeRmse, seconds = nodeSeconds },
-        });
+        if (load is null || output is not null)
+            BenchCommand.WriteJson(output ?? Path.Combine("docs", "results", "fit-two-body.json"), new
+            {
+                command = "mechnn fit two-body " + string.Join(' ', Environment.GetCommandLineArgs().Skip(4)),
+                date = DateTime.UtcNow.ToString("u"), iterations, steps, seed, c, ratioX = result.RatioX, ratioY = result.RatioY,
+                finalLoss = result.FinalLoss, forecastRmse = rmse, seconds = result.Seconds,
+                neuralOde = new { finalLoss = nodeLoss, forecastRmse = nodeRmse, seconds = nodeSeconds },
+            });
         return 0;
     }
 }

@@ -30,6 +30,17 @@ public static class CircleTrainer
         return new CircleResult(model.DisplayName, epochs, Accuracy(model, xTrain, yTrain), Accuracy(model, xTest, yTest), loss, sw.Elapsed.TotalSeconds);
     }
 
+    /// <summary>The same metrics for a model as it stands (e.g. loaded from a file): no training, loss = train MSE now.</summary>
+    public static CircleResult Evaluate(CircleClassifier model, Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest)
+    {
+        var sw = Stopwatch.StartNew();
+        double loss;
+        using (no_grad())
+        using (NewDisposeScope())
+            loss = (model.forward(xTrain) - yTrain).square().mean().item<double>();
+        return new CircleResult(model.DisplayName, 0, Accuracy(model, xTrain, yTrain), Accuracy(model, xTest, yTest), loss, sw.Elapsed.TotalSeconds);
+    }
+
     public static double Accuracy(CircleClassifier model, Tensor x, Tensor y)
     {
         using var noGrad = no_grad();

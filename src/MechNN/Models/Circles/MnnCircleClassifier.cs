@@ -1,4 +1,5 @@
 using MechNN.Layers;
+using MechNN.Models.Persistence;
 using MechNN.Ode;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -12,19 +13,22 @@ namespace MechNN.Models.Circles;
 /// step feeds a linear readout. Every point gets its own ODE, so the map is not the flow of one vector field and the
 /// nested classes need not stay nested.
 /// </summary>
-public sealed class MnnCircleClassifier : CircleClassifier
+public sealed class MnnCircleClassifier : CircleClassifier, ISavableModel
 {
+    public const string Kind = "circles-mnn";
+
     private readonly Sequential _encoder;
     private readonly Linear _readout;
     private readonly MechanisticLayer _layer;
     private readonly Tensor _steps;
-    private readonly int _dims, _stepCount;
+    private readonly int _dims, _stepCount, _hidden;
+    private readonly double _step;
 
     public override string DisplayName => "MNN (no augmentation)";
 
     public MnnCircleClassifier(int dims = 2, int steps = 10, int hidden = 64, double step = 0.1) : base(nameof(MnnCircleClassifier))
     {
-        _dims = dims; _stepCount = steps;
+        _dims = dims; _stepCount = steps; _hidden = hidden; _step = step;
         // Per dim and step: coefficients of u, u', u'' and the rhs.
         _encoder = nn.Sequential(nn.Linear(dims, hidden), nn.Tanh(), nn.Linear(hidden, hidden), nn.Tanh(), nn.Linear(hidden, dims * steps * 4));
         _readout = nn.Linear(dims, 1);
@@ -42,5 +46,18 @@ public sealed class MnnCircleClassifier : CircleClassifier
         var rhs = p.select(-1, 3);
         var solution = _layer.forward(coefficients, rhs, x.unsqueeze(-1).unsqueeze(-1), _steps.to(x.device));
         return _readout.forward(solution.Values.select(-1, _stepCount - 1)).squeeze(-1);
+    }
+
+    public ModelFile Capture() => ModuleState.Capture(Kind,
+        new Dictionary<string, double> { ["dims"] = _dims, ["steps"] = _stepCount, ["hidden"] = _hidden, ["step"] = _step }, this);
+
+    /// <summary>Rebuilds a saved classifier with its architecture from the header, then its weights (float64).</summary>
+    public static MnnCircleClassifier Load(ModelFile file)
+    {
+        file.Expect(Kind);
+        var model = new MnnCircleClassifier(file.HyperInt("dims"), file.HyperInt("steps", 2), file.HyperInt("hidden"), file.Hyper("step"));
+        model.to(ScalarType.Float64);
+        ModuleState.Restore(file, model);
+        return model;
     }
 }

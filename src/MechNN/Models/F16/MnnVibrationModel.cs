@@ -1,4 +1,5 @@
 using MechNN.Layers;
+using MechNN.Models.Persistence;
 using MechNN.Ode;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -10,8 +11,10 @@ namespace MechNN.Models.F16;
 /// MNN model (paper §5.3): the linear second-order ODE c₀u + c₁u' + u'' = k·a1(t) + b with learned constants, solved over
 /// the whole record at once by the mechanistic layer from u(0) = a2(0) and a learned u'(0); unit steps.
 /// </summary>
-public sealed class MnnVibrationModel : IVibrationModel
+public sealed class MnnVibrationModel : nn.Module, IVibrationModel, ISavableModel
 {
+    public const string Kind = "f16-mnn-linear";
+
     private readonly Parameter _c = new(tensor(new double[] { 0.1, 0.1 }, dtype: ScalarType.Float64));
     private readonly Parameter _gain = new(tensor(new double[] { 0.1 }, dtype: ScalarType.Float64));
     private readonly Parameter _bias = new(zeros(1, dtype: ScalarType.Float64));
@@ -20,8 +23,9 @@ public sealed class MnnVibrationModel : IVibrationModel
 
     public string Name => "MNN (linear order-2 ODE, one solve)";
 
-    public MnnVibrationModel(long seed)
+    public MnnVibrationModel(long seed) : base(nameof(MnnVibrationModel))
     {
+        RegisterComponents();
         var g = manual_seed(seed);
         using var noGrad = no_grad();
         _c.copy_(0.05 + 0.1 * rand(2, dtype: ScalarType.Float64, generator: g));
@@ -38,5 +42,15 @@ public sealed class MnnVibrationModel : IVibrationModel
         return _layer.forward(coefficients, rhs, iv, steps).Values[0];
     }
 
-    public IEnumerable<Parameter> Parameters() => new[] { _c, _gain, _bias, _velocity };
+    public IEnumerable<Parameter> Parameters() => parameters();
+
+    public ModelFile Capture() => ModuleState.Capture(Kind, new Dictionary<string, double>(), this);
+
+    /// <summary>Rebuilds a saved model (its constants need no hyper-parameters).</summary>
+    public static MnnVibrationModel Load(ModelFile file)
+    {
+        var model = new MnnVibrationModel(0);
+        ModuleState.Restore(file.Expect(Kind), model);
+        return model;
+    }
 }

@@ -30,24 +30,29 @@ public sealed class SonodeVibrationModel : IVibrationModel
     public Tensor Predict(Tensor forcing, double initialValue)
     {
         long T = forcing.size(0);
-        var f = forcing.data<double>().ToArray();
+        // Explicit Scalars held to the end, and add(x, one) for '+': TorchSharp's operators create temporary Scalars (even
+        // '+' passes an implicit alpha = 1) that the GC may finalise while libtorch still reads them; over the 10⁵ ops of
+        // one RK4 pass that crashed runs ("Unknown scalar type", "toDouble").
+        using Scalar one = 1.0, half = 0.5, two = 2.0, six = 6.0;
+        var f = forcing.detach();
+        var mid = f.narrow(0, 0, T - 1).add(f.narrow(0, 1, T - 1), one).mul(half);
         var w = _linear.weight!.reshape(3);
         var b = _linear.bias!.reshape(1);
-        Tensor wa = w[0], wv = w[1], wf = w[2];
+        Tensor wa = w[0], wv = w[1], wf = w[2], bias = b[0];
         var z = cat(new[] { full(1, initialValue, dtype: ScalarType.Float64), _velocity });                 // (a2, a2')
         var states = new List<Tensor> { z[0] };
         // The linear layer written out: fewer tensor ops per RK4 stage than cat + Linear.
-        Tensor Field(Tensor s, double a1) => stack(new[] { s[1], wa * s[0] + wv * s[1] + wf * a1 + b[0] });
+        Tensor Field(Tensor s, Tensor a1) => stack(new[] { s[1], wa.mul(s[0]).add(wv.mul(s[1]), one).add(wf.mul(a1), one).add(bias, one) });
         for (int t = 0; t + 1 < T; t++)
         {
-            double mid = 0.5 * (f[t] + f[t + 1]);
             var k1 = Field(z, f[t]);
-            var k2 = Field(z + 0.5 * k1, mid);
-            var k3 = Field(z + 0.5 * k2, mid);
-            var k4 = Field(z + k3, f[t + 1]);
-            z = z + (k1 + 2 * k2 + 2 * k3 + k4) / 6;
+            var k2 = Field(z.add(k1.mul(half), one), mid[t]);
+            var k3 = Field(z.add(k2.mul(half), one), mid[t]);
+            var k4 = Field(z.add(k3, one), f[t + 1]);
+            z = z.add(k1.add(k2.mul(two), one).add(k3.mul(two), one).add(k4, one).div(six), one);
             states.Add(z[0]);
         }
+        GC.KeepAlive(one); GC.KeepAlive(half); GC.KeepAlive(two); GC.KeepAlive(six);
         return stack(states);
     }
 

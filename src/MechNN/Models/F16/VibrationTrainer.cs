@@ -37,11 +37,24 @@ public static class VibrationTrainer
             progress?.Invoke(i, history[i]);
         }
         double seconds = sw.Elapsed.TotalSeconds;
+        return Evaluate(model, forcing, target, trainSteps) with
+        {
+            Seed = seed, Iterations = iterations, IterationsToReach = reachedAt, SecondsToReach = reachedSeconds, Seconds = seconds, LossHistory = history,
+        };
+    }
+
+    /// <summary>
+    /// The protocol's metrics of a model as it stands (trained here or loaded from a file): forecast of the whole record,
+    /// train MSE on the first <c>trainSteps</c> samples, running RMSE over the rest. No iterations, so no loss history.
+    /// </summary>
+    public static VibrationResult Evaluate(IVibrationModel model, double[] forcing, double[] target, int trainSteps = 1000)
+    {
         using var noGrad = no_grad();
-        var forecast = model.Predict(a1, target[0]).data<double>().ToArray();
+        using var scope = NewDisposeScope();
+        var forecast = model.Predict(tensor(forcing, dtype: ScalarType.Float64), target[0]).data<double>().ToArray();
         double trainMse = forecast.Take(trainSteps).Zip(target, (p, y) => (p - y) * (p - y)).Average();
-        return new VibrationResult(model.Name, seed, iterations, trainMse, RunningRmse(forecast, target, trainSteps, 300),
-            reachedAt, reachedSeconds, seconds, forecast, history);
+        return new VibrationResult(model.Name, -1, 0, trainMse, RunningRmse(forecast, target, trainSteps, 300), -1, double.NaN, 0,
+            forecast, Array.Empty<double>());
     }
 
     /// <summary>Mean over the unseen samples of the RMSE in a trailing window of <c>window</c> samples.</summary>

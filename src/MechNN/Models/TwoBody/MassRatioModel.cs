@@ -1,4 +1,5 @@
 using MechNN.Layers;
+using MechNN.Models.Persistence;
 using MechNN.Ode;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -11,16 +12,20 @@ namespace MechNN.Models.TwoBody;
 /// comes from a network of the observed displacement r₁ − r₂ and obeys Newton's third law by construction (F₂ = −F₁).
 /// Only c₂/c₁ is identifiable (F and c share a scale); for the true system it equals m₂/m₁.
 /// </summary>
-public sealed class MassRatioModel : nn.Module<Tensor, Tensor>
+public sealed class MassRatioModel : nn.Module<Tensor, Tensor>, ISavableModel
 {
+    public const string Kind = "two-body-mass-ratio";
+
     private readonly Parameter _logC = new(zeros(2, 2, dtype: ScalarType.Float64));   // [body, axis]
     private readonly Sequential _force;
     private readonly MechanisticLayer _layer = new(new OdeSpec(2) { InitialSteps = 1, InitialOrders = 2, Epsilon = false }, LayerMode.Independent);
     private readonly double _step;
+    private readonly int _hidden;
 
     public MassRatioModel(double step, int hidden = 64) : base(nameof(MassRatioModel))
     {
         _step = step;
+        _hidden = hidden;
         _force = nn.Sequential(nn.Linear(2, hidden), nn.Tanh(), nn.Linear(hidden, hidden), nn.Tanh(), nn.Linear(hidden, 2));
         _force.to(ScalarType.Float64);
         RegisterComponents();
@@ -46,5 +51,15 @@ public sealed class MassRatioModel : nn.Module<Tensor, Tensor>
         var iv = stack(new[] { positions.select(1, 0), velocities.select(1, 0) }, -1).unsqueeze(-2);   // (W, 2, 2, 1, 2)
         var solution = _layer.forward(coefficients, rhs, iv, full(1, _step, dtype: ScalarType.Float64));
         return solution.Values.permute(0, 3, 1, 2);                                            // (W, T, 2, 2)
+    }
+
+    public ModelFile Capture() => ModuleState.Capture(Kind, new Dictionary<string, double> { ["step"] = _step, ["hidden"] = _hidden }, this);
+
+    public static MassRatioModel Load(ModelFile file)
+    {
+        file.Expect(Kind);
+        var model = new MassRatioModel(file.Hyper("step"), file.HyperInt("hidden"));
+        ModuleState.Restore(file, model);
+        return model;
     }
 }

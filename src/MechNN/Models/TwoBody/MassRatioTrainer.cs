@@ -25,9 +25,7 @@ public static class MassRatioTrainer
     public static double TrainWindows(nn.Module<Tensor, Tensor> model, double[][] states, int window = 50, int stride = 10, int iterations = 600,
         double learningRate = 3e-3, Action<int, double>? progress = null)
     {
-        var data = tensor(states.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(states.Length, 8);
-        var windows = data.unfold(0, window, stride).permute(0, 2, 1).contiguous();
-        var target = windows.narrow(-1, 0, 4).reshape(windows.size(0), window, 2, 2);
+        var (windows, target) = Windows(states, window, stride);
         var adam = optim.Adam(model.parameters(), lr: learningRate);
         double loss = double.NaN;
         for (int i = 0; i < iterations; i++)
@@ -41,6 +39,23 @@ public static class MassRatioTrainer
             progress?.Invoke(i, loss);
         }
         return loss;
+    }
+
+    /// <summary>Overlapping windows (W, T, 8) of the states and their positions (W, T, 2 bodies, 2 axes), the training targets.</summary>
+    private static (Tensor Windows, Tensor Target) Windows(double[][] states, int window, int stride)
+    {
+        var data = tensor(states.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(states.Length, 8);
+        var windows = data.unfold(0, window, stride).permute(0, 2, 1).contiguous();
+        return (windows, windows.narrow(-1, 0, 4).reshape(windows.size(0), window, 2, 2));
+    }
+
+    /// <summary>The training loss of a model as it stands (e.g. loaded from a file), on the same windows.</summary>
+    public static double WindowLoss(nn.Module<Tensor, Tensor> model, double[][] states, int window = 50, int stride = 10)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var (windows, target) = Windows(states, window, stride);
+        return (model.forward(windows) - target).square().mean().item<double>();
     }
 
     public static MassRatioResult Train(MassRatioModel model, double[][] states, int window = 50, int stride = 10, int iterations = 600,
