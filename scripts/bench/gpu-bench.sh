@@ -1,34 +1,36 @@
 #!/usr/bin/env bash
 # The benchmarks recorded in docs/results/gpu-h100.md, run on the lent GPU machine after
-#   ../shared/gpu/pack.sh src/MechNN.Cli/MechNN.Cli.csproj .gpu
-# usage: bash scripts/bench/gpu-bench.sh solver OUT_DIR     # solver table + §5.7 (MNN vs TorchSharp RK4 NODE)
-#        bash scripts/bench/gpu-bench.sh torchdiffeq OUT_DIR # §5.7 baseline: torchdiffeq rk4 adjoint on the same data
+#   bash ../shared/gpu/pack.sh src/MechNN.Cli/MechNN.Cli.csproj .gpu
+# usage: bash scripts/bench/gpu-bench.sh solver OUT_DIR          # agreement check + the solver table
+#        bash scripts/bench/gpu-bench.sh sine OUT_DIR [N]        # §5.7: MNN (both row sets) and TorchSharp RK4 NODE, 100
+#                                                                #  iterations, then torchdiffeq rk4-adjoint on the same
+#                                                                #  data for N iterations (default 15: ~5 s each)
 set -uo pipefail
-mode=${1:?usage: gpu-bench.sh solver|torchdiffeq OUT_DIR}
-out=${2:?usage: gpu-bench.sh solver|torchdiffeq OUT_DIR}
+mode=${1:?usage: gpu-bench.sh solver|sine OUT_DIR [N]}
+out=${2:?usage: gpu-bench.sh solver|sine OUT_DIR [N]}
 mkdir -p "$out"
+export PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$out/gpu.txt"
 mechnn() { bash .gpu/run.sh MechNN.Cli "$@"; }
 
-if [ "$mode" = torchdiffeq ]; then
-  # Same data as the solver run (same seed), regenerated here; the MNN's own numbers come from the solver run.
-  mechnn bench sine --device cuda --points 1000 --iterations 100 --skip-rk4 --export /tmp/sine --out "$out/sine-mechnn-rerun.json" > /tmp/sine.log 2>&1 \
-    || { echo "export failed"; tail -5 /tmp/sine.log; exit 1; }
-  grep -E "│" /tmp/sine.log | tail -2
-  python3 scripts/bench/torchdiffeq_sine.py --data /tmp/sine --iterations 100 --out "$out/sine-torchdiffeq.json" > /tmp/tdq.log 2>&1 \
-    || { echo "torchdiffeq failed"; tail -5 /tmp/tdq.log; exit 1; }
-  tail -12 /tmp/tdq.log
+if [ "$mode" = sine ]; then
+  mechnn bench sine --device cuda --points 1000 --iterations 100 --formulation mnn smnn --export /tmp/sine --out "$out/sine-mechnn.json" > "$out/sine-mechnn.log" 2>&1 \
+    || { echo "sine bench failed"; tail -5 "$out/sine-mechnn.log"; exit 1; }
+  grep -E "│" "$out/sine-mechnn.log" | tail -4
+  python3 scripts/bench/torchdiffeq_sine.py --data /tmp/sine --iterations "${3:-15}" --out "$out/sine-torchdiffeq.json" > "$out/torchdiffeq.log" 2>&1 \
+    || { echo "torchdiffeq failed"; tail -5 "$out/torchdiffeq.log"; exit 1; }
+  tail -4 "$out/torchdiffeq.log"
   exit 0
 fi
 
+# Values, gradients and ill-posed detection of every backend against the CPU references (exit 1 on disagreement).
+mechnn bench agreement --device cuda > "$out/agreement-cuda.log" 2>&1; echo "agreement exit code $?"
+grep -E "│" "$out/agreement-cuda.log" | tail -4
 # One process per config: each starts with an empty CUDA caching allocator.
 for config in lorenz kdv sine1000 long1k long10k long100k wide; do
   mechnn bench solver --device cuda --config "$config" --reps 20 --budget 5 --out "/tmp/solver-$config.json" > "/tmp/solver-$config.log" 2>&1 \
     || echo "solver bench $config failed: $(grep -m1 -i exception /tmp/solver-$config.log)"
 done
-mechnn bench sine --device cuda --points 1000 --iterations 100 --out "$out/sine-mechnn.json" > /tmp/sine.log 2>&1 \
-  || echo "sine bench failed: $(grep -m1 -i exception /tmp/sine.log)"
-grep -E "│" /tmp/sine.log | tail -3
 python3 - "$out" <<'PY'
 import json, sys, glob
 out = sys.argv[1]
@@ -40,7 +42,7 @@ for path in sorted(glob.glob("/tmp/solver-*.json")):
     merged["configs"] += report["configs"]
     for c in report["configs"]:
         for r in c["results"]:
-            rows.append(f'{c["Name"]:9s} {r["Method"]:17s} {str(r["median_ms"]):>10s} ms  smnn {c["reference_smnn_h100_ms"]:>7} target {c["target_h100_ms"]:>5}  {r["Status"][:40]}')
+            rows.append(f'{c["Name"]:9s} {r["Method"]:17s} {str(r["median_ms"]):>10s} ms  smnn {c["reference_smnn_h100_ms"]:>7} target {c["target_h100_ms"]:>5}  diff {r["max_rel_diff"]}  {r["Status"][:30]}')
 print("\n".join(rows))
 if merged is not None:
     json.dump(merged, open(f"{out}/bench-solver-cuda.json", "w"), indent=2)

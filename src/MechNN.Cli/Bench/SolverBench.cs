@@ -15,14 +15,18 @@ internal sealed record MethodResult(string Method, double MedianMs, double MinMs
 /// Times forward + backward of one batched solve (gradients to all four inputs) for several solvers on the same random
 /// problem in the same process, and checks that they agree.
 /// </summary>
-internal sealed class SolverBench(Device device, ScalarType dtype, int reps, double budgetSeconds, bool mnnFormulation)
+internal sealed class SolverBench(Device device, ScalarType dtype, int reps, double budgetSeconds, bool mnnFormulation, ISet<string>? only = null)
 {
     public const string Sequential = "torch-sequential";
 
-    public IEnumerable<(string Name, IOdeSolver Solver)> Methods(SolverConfig config)
+    public IEnumerable<(string Name, IOdeSolver Solver)> Methods(SolverConfig config) =>
+        AllMethods().Where(m => only is null || only.Contains(m.Name));
+
+    private IEnumerable<(string Name, IOdeSolver Solver)> AllMethods()
     {
         yield return (Sequential, new BandedSolver { Backend = BandedBackend.TorchSequential });
         if (device.type == DeviceType.CPU) yield return ("fused-cpu", new BandedSolver { Backend = BandedBackend.FusedCpu });
+        if (device.type == DeviceType.CUDA && BandedSolver.FusedCudaAvailable) yield return ("fused-cuda", new BandedSolver { Backend = BandedBackend.FusedCuda });
         yield return ("cyclic-reduction", new BandedSolver { Backend = BandedBackend.CyclicReduction });
         yield return ("dense-oracle", new DenseSolver());
     }
@@ -46,7 +50,7 @@ internal sealed class SolverBench(Device device, ScalarType dtype, int reps, dou
             randn(new long[] { B, T, 1, R1 }, dtype: dtype, generator: g).to(device));
 
         var results = new List<MethodResult>();
-        Tensor? reference = null;
+        Tensor[]? reference = null;
         foreach (var (name, solver) in Methods(config))
         {
             progress($"{config.Name}: {name}");
@@ -56,8 +60,8 @@ internal sealed class SolverBench(Device device, ScalarType dtype, int reps, dou
                 continue;
             }
             var warm = Stopwatch.StartNew();
-            Tensor u;
-            try { u = inputs.Run(spec, solver, check: true).cpu(); }
+            Tensor[] u;
+            try { u = inputs.Run(spec, solver, check: true); }
             catch (IllPosedSystemException ex) { results.Add(new MethodResult(name, double.NaN, double.NaN, double.NaN, double.NaN, "failed: " + ex.Message)); continue; }
             Synchronize();
             double warmSeconds = warm.Elapsed.TotalSeconds;
@@ -69,14 +73,14 @@ internal sealed class SolverBench(Device device, ScalarType dtype, int reps, dou
             }
             // Second warm-up (JIT tiers, allocator pools), doubling as the untimed peak-memory run on CPU.
             double peak = device.type == DeviceType.CPU
-                ? PeakMemory.MeasureMb(() => inputs.Run(spec, solver, check: false).Dispose())
+                ? PeakMemory.MeasureMb(() => { foreach (var t in inputs.Run(spec, solver, check: false)) t.Dispose(); })
                 : double.NaN;
             var times = new List<double>();
             int count = Math.Max(1, Math.Min(reps, (int)(budgetSeconds / Math.Max(warmSeconds, 1e-6))));
             for (int r = 0; r < count; r++)
             {
                 var sw = Stopwatch.StartNew();
-                inputs.Run(spec, solver, check: false).Dispose();
+                foreach (var t in inputs.Run(spec, solver, check: false)) t.Dispose();
                 Synchronize();
                 times.Add(sw.Elapsed.TotalMilliseconds);
             }
@@ -87,8 +91,9 @@ internal sealed class SolverBench(Device device, ScalarType dtype, int reps, dou
         return results;
     }
 
-    private static double Diff(Tensor u, Tensor? reference) =>
-        reference is null ? 0 : ((u - reference).abs().max() / reference.abs().max().clamp_min(1e-300)).item<double>();
+    /// <summary>Largest relative difference over the solution and each input gradient (each relative to its own scale).</summary>
+    private static double Diff(Tensor[] u, Tensor[]? reference) =>
+        reference is null ? 0 : u.Zip(reference, (a, b) => ((a - b).abs().max() / b.abs().max().clamp_min(1e-300)).item<double>()).Max();
 
     private bool DenseFits(SolverConfig c, OdeSpec spec)
     {
@@ -102,10 +107,11 @@ internal sealed class SolverBench(Device device, ScalarType dtype, int reps, dou
         if (device.type == DeviceType.CUDA) cuda.synchronize();
     }
 
-    /// <summary>The inputs of one problem; Run does forward + backward and returns u (detached).</summary>
+    /// <summary>The inputs of one problem; Run does forward + backward and returns u and the input gradients (detached;
+    /// on the CPU when checking).</summary>
     private sealed record Inputs(Tensor C, Tensor B, Tensor? Iv, Tensor H, Tensor Weight)
     {
-        public Tensor Run(OdeSpec spec, IOdeSolver solver, bool check)
+        public Tensor[] Run(OdeSpec spec, IOdeSolver solver, bool check)
         {
             using var scope = NewDisposeScope();
             var leaves = new[] { C, B, Iv, H }.OfType<Tensor>().Select(x => x.detach().requires_grad_(true)).ToArray();
@@ -116,7 +122,9 @@ internal sealed class SolverBench(Device device, ScalarType dtype, int reps, dou
             loss.backward();
             if (check && leaves.Any(x => x.grad is null || !x.grad.isfinite().all().item<bool>()))
                 throw new InvalidOperationException("benchmark produced a missing or non-finite gradient");
-            return solution.U.detach().MoveToOuterDisposeScope();
+            var outputs = leaves.Select(x => x.grad!).Prepend(solution.U).Select(x => check ? x.detach().cpu() : x.detach()).ToArray();
+            foreach (var t in outputs) t.MoveToOuterDisposeScope();
+            return outputs;
         }
     }
 }

@@ -22,15 +22,22 @@ internal static class SineBenchCommand
         var skipRk4 = new Option<bool>("--skip-rk4") { Description = "Only run the MNN." };
         var export = new Option<string?>("--export") { Description = "Folder to write times.f64 and targets.f64 (raw float64) for an external baseline." };
         var output = new Option<string?>("--out") { Description = "JSON file (default docs/results/bench-sine-<device>.json)." };
+        var formulations = new Option<string[]>("--formulation")
+        {
+            Description = "MNN row sets to run: mnn (ε + central rows, the paper's QP; default) and/or smnn (S-MNN: no ε, continuity rows)",
+            DefaultValueFactory = _ => ["mnn"], AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("sine", "§5.7: MNN vs RK4 neural ODE on the damped noisy sine, per-iteration time and final MSE.")
-            { points, iterations, device, seed, skipRk4, export, output };
+            { points, iterations, device, seed, skipRk4, export, output, formulations };
         command.SetAction(p => Run(p.GetValue(points), p.GetValue(iterations), p.GetValue(device)!, p.GetValue(seed), p.GetValue(skipRk4),
-            p.GetValue(export), p.GetValue(output)));
+            p.GetValue(export), p.GetValue(output), p.GetValue(formulations)!));
         return command;
     }
 
-    private static int Run(int points, int iterations, string deviceName, long seed, bool skipRk4, string? export, string? output)
+    private static int Run(int points, int iterations, string deviceName, long seed, bool skipRk4, string? export, string? output, string[] formulations)
     {
+        var rowSets = formulations.SelectMany(f => f.Split(',')).Distinct().ToList();
+        if (rowSets.Count == 0 || rowSets.Any(f => f is not ("mnn" or "smnn"))) throw new ArgumentException("--formulation takes mnn and/or smnn.");
         if (points < 10) throw new ArgumentException("--points must be at least 10.");
         if (iterations < 1) throw new ArgumentException("--iterations must be at least 1.");
         var device = BenchCommand.ParseDevice(deviceName);
@@ -38,7 +45,8 @@ internal static class SineBenchCommand
         var targets = Enumerable.Range(0, iterations).Select(_ => data.Sample()).ToList();
         if (export is not null) Export(export, data, targets);
 
-        var models = new List<ISineModel> { new MnnSineModel(points, step: data.End / (points - 1), device, ScalarType.Float64, seed) };
+        var models = rowSets.Select(f => (ISineModel)new MnnSineModel(points, step: data.End / (points - 1), device, ScalarType.Float64, seed,
+            f == "smnn" ? new Ode.OdeSpec(2) { InitialSteps = 0, Epsilon = false, TopOrder = Ode.TopOrderRows.Continuity } : null)).ToList();
         if (!skipRk4) models.Add(new NeuralOdeSineModel(data.Times, device, ScalarType.Float64, seed));
         var results = new List<SineFitResult>();
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>

@@ -73,6 +73,10 @@ public sealed class OdeProblem
                 throw new OdeInputException($"{name} is on {x.device} but coefficients are on {coefficients.device}.");
         }
         var batch = BroadcastBatch(inputs.Where(p => !(p.Item1 == "initialValues" && s == 0)).Select(p => (p.Item1, p.Item2, p.Item3)));
+        // One device round trip for all value checks; the detailed (slower) scans run only when one fails.
+        bool valid;
+        using (NewDisposeScope()) valid = stack(inputs.Select(p => p.Item2.isfinite().all()).Append(steps.gt(0).all())).all().item<bool>();
+        if (valid) return new OdeProblem(spec, t, coefficients, rhs, initialValues, steps, batch);
         foreach (var (name, x, trailing) in inputs) RequireFinite(x, name, trailing);
         RequirePositive(steps);
         return new OdeProblem(spec, t, coefficients, rhs, initialValues, steps, batch);

@@ -17,11 +17,13 @@ public sealed class MnnSineModel : ISineModel
     private readonly LearnableSteps _steps;
     private readonly Tensor _rhs;
 
-    public string Name => "MNN (order 2, per-step coefficients)";
+    public string Name { get; }
 
     public MnnSineModel(int points, double step, Device device, ScalarType dtype, long seed, OdeSpec? spec = null)
     {
-        _layer = new MechanisticLayer(spec ?? new OdeSpec(2) { InitialSteps = 0 }, LayerMode.Independent);
+        spec ??= new OdeSpec(2) { InitialSteps = 0 };
+        _layer = new MechanisticLayer(spec, LayerMode.Independent);
+        Name = spec.Epsilon ? "MNN (order 2, per-step coefficients)" : $"MNN (order 2, per-step coefficients, no ε, {spec.TopOrder} rows)";
         var g = manual_seed(seed);
         _coefficients = new Parameter(rand(new long[] { 1, points, 3 }, dtype: ScalarType.Float64, generator: g).to(dtype, device));
         _steps = new LearnableSteps(new long[] { 1, points - 1 }, initial: step, minimum: 1e-3, dtype: dtype);

@@ -5,22 +5,26 @@ using static TorchSharp.torch;
 namespace MechNN.Ode.Solvers.Fused;
 
 /// <summary>
-/// Autograd node of the fused CPU solve (arguments as <see cref="Banded.BandedSolveFunction"/>: the four tensors, the
-/// problem, the number of refinement steps). Computes in float64; outputs and gradients come back in the input dtype.
+/// Autograd node of the fused solves (arguments as <see cref="Banded.BandedSolveFunction"/>: the four tensors, the
+/// problem, the number of refinement steps, then whether to run the CUDA kernels instead of the CPU one). Computes in
+/// float64; outputs and gradients come back in the input dtype.
 /// </summary>
 internal sealed class FusedSolveFunction : autograd.MultiTensorFunction<FusedSolveFunction>
 {
-    public override string Name => "MechNN.FusedCpuSolve";
+    public override string Name => "MechNN.FusedSolve";
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var problem = (OdeProblem)vars[4];
         var refinements = (int)vars[5];
-        var system = new FusedSystem(problem, refinements);
-        Wellposedness.Check(problem, system.Info, system.MinPivot, system.Unpinned);
-        if (problem.Spec.Epsilon) Wellposedness.CheckSchur(system.RelativeSchur, problem.BatchShape);
+        IFusedSystem system = (bool)vars[6] ? new Cuda.CudaSystem(problem, refinements) : new FusedSystem(problem, refinements);
         var (x, eps) = system.Solution();
-        Wellposedness.CheckFinite(x, problem.BatchShape);
+        if (system.MayBeIllPosed)
+        {
+            Wellposedness.Check(problem, system.Info, system.MinPivot, system.Unpinned);
+            if (problem.Spec.Epsilon) Wellposedness.CheckSchur(system.RelativeSchur, problem.BatchShape);
+            Wellposedness.CheckFinite(x, problem.BatchShape);
+        }
 
         var dtype = problem.Coefficients.dtype;
         var shape = problem.BatchShape.Concat(new long[] { problem.StepCount, problem.Spec.Dims, problem.Spec.Order + 1 }).ToArray();
@@ -34,7 +38,7 @@ internal sealed class FusedSolveFunction : autograd.MultiTensorFunction<FusedSol
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
     {
         var problem = (OdeProblem)ctx.get_data("problem");
-        var system = (FusedSystem)ctx.get_data("system");
+        var system = (IFusedSystem)ctx.get_data("system");
         var needs = (bool[])ctx.get_data("needs");
         var saved = ctx.get_saved_variables();
         Tensor x = saved[0], xEps = saved[1];
@@ -52,7 +56,7 @@ internal sealed class FusedSolveFunction : autograd.MultiTensorFunction<FusedSol
             needs[2] ? (spec.InitialSteps == 0 ? zeros_like(problem.InitialValues)
                 : Back(giv, problem.InitialValues, spec.InitialSteps, spec.Dims, spec.ConstrainedInitialOrders)) : null!,
             needs[3] ? Back(gh, problem.Steps, problem.StepCount - 1) : null!,
-            null!, null!,
+            null!, null!, null!,
         };
     }
 }

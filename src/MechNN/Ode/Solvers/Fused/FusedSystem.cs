@@ -16,7 +16,7 @@ namespace MechNN.Ode.Solvers.Fused;
 /// loops. Same maths as the torch-ops path (<see cref="Banded.BandedAssembler"/>, <see cref="Banded.RowAlgebra"/>,
 /// <see cref="Banded.BandedGradients"/>); tests hold them together. Holds the factorisation between forward and backward.
 /// </summary>
-internal sealed unsafe class FusedSystem
+internal sealed unsafe class FusedSystem : IFusedSystem
 {
     private static readonly int W = V.Count;
     private readonly FusedLayout _l;
@@ -38,14 +38,12 @@ internal sealed unsafe class FusedSystem
     /// <summary>Bytes the kernel keeps between forward and backward (inputs, factor, solution): O(B·T·n²).</summary>
     public long StateBytes => new[] { _cT, _bT, _ivT, _hT, _d0T, _d1T, _d2T, _mvT, _z2T, _invSchurT, _statusT, _xT, _epsT }
         .Sum(t => t.numel() * t.element_size());
-    /// <summary>(B) 0 when the factorisation succeeded, otherwise the first failing step + 1.</summary>
     public Tensor Info { get; }
-    /// <summary>(B) smallest squared pivot of the equilibrated matrix.</summary>
     public Tensor MinPivot { get; }
-    /// <summary>(B) true where some polynomial of degree ≤ R is not pinned by equation and initial rows.</summary>
     public Tensor Unpinned { get; }
-    /// <summary>(B) Schur complement of the ε border relative to its corner (1 without ε).</summary>
     public Tensor RelativeSchur { get; }
+    /// <summary>On the CPU the detailed checks are cheap: always run them.</summary>
+    public bool MayBeIllPosed => true;
 
     /// <summary>Factorises and solves every member in one pass per pack (the factor is still hot in cache).</summary>
     public FusedSystem(OdeProblem p, int refinements)
@@ -315,7 +313,6 @@ internal sealed unsafe class FusedSystem
 
     // ---------------------------------------------------------------- solves
 
-    /// <summary>The solution of every member: x (B, T·n) and ε (B).</summary>
     public (Tensor X, Tensor Eps) Solution() => (Unpack(_xT), Unpack(_epsT).reshape(-1));
 
     /// <summary>Solves one pack (with refinement) into the stored solution; r is T·n scratch.</summary>
