@@ -22,8 +22,7 @@ CUBINS = ["sm_80", "sm_90"]
 
 def find_nvrtc(given):
     if given: return given
-    for pattern in ["/usr/local/cuda/lib64/libnvrtc.so*", "/usr/lib/x86_64-linux-gnu/libnvrtc.so*",
-                    "/tmp/aptnf/root/usr/lib/x86_64-linux-gnu/libnvrtc.so.11.2"]:
+    for pattern in ["/usr/local/cuda/lib64/libnvrtc.so*", "/usr/lib/x86_64-linux-gnu/libnvrtc.so*"]:
         hits = sorted(glob.glob(pattern))
         if hits: return hits[0]
     sys.exit("libnvrtc not found; pass --nvrtc")
