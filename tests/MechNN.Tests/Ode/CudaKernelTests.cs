@@ -15,6 +15,7 @@ namespace MechNN.Tests.Ode;
 /// every entry point the host code launches, and takes the parameter block the host passes. Their numbers are checked
 /// on a GPU machine by `mechnn bench agreement --device cuda` (see docs/results/gpu-h100.md).
 /// </summary>
+[Collection("CudaKernels")]
 public class CudaKernelTests
 {
     private static string Ptx => Encoding.ASCII.GetString(CudaKernels.Ptx()).TrimEnd('\0');

@@ -39,6 +39,7 @@ public sealed class BandedSolver : IOdeSolver
             throw new ArgumentException($"The fused CPU backend needs CPU tensors (got {problem.Coefficients.device}).");
         if (Backend == BandedBackend.FusedCuda)
         {
+            if (Cuda.CudaKernels.Emulator is not null) return Backend;   // tests: the kernels emulated on CPU tensors
             if (device != DeviceType.CUDA)
                 throw new ArgumentException($"The fused CUDA backend needs CUDA tensors (got {problem.Coefficients.device}).");
             if (!Cuda.CudaLayout.Fits(new Fused.FusedLayout(problem.Spec, problem.StepCount)))

@@ -18,6 +18,13 @@ internal static class CudaKernels
     private static readonly Dictionary<int, IntPtr> Modules = new();
     private static readonly Dictionary<(int, string), IntPtr> Functions = new();
 
+    /// <summary>
+    /// Test hook: runs the kernels' C++ on the CPU instead (tests/CudaEmulation, compiled with g++), on CPU tensors, so CI
+    /// exercises the kernels and <see cref="CudaSystem"/> without a GPU. Arguments: entry name, grid, block, the
+    /// cuLaunchKernel-style argument array. Null in the product.
+    /// </summary>
+    internal static Action<string, uint, uint, IntPtr>? Emulator { get; set; }
+
     /// <summary>True when the driver is present and the problem shape fits the kernels.</summary>
     public static bool Supports(FusedLayout layout) => CudaLayout.Fits(layout) && CudaDriver.Available;
 

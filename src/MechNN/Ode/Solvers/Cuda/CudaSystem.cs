@@ -106,11 +106,17 @@ internal sealed unsafe class CudaSystem : IFusedSystem
         return full.to_type(ScalarType.Float64).permute(order).contiguous().view(-1, _batch);
     }
 
-    private Tensor Buffer(long length) => empty(new[] { Math.Max(length, 1), _batch }, dtype: ScalarType.Float64, device: _device);
+    // Under the test emulator every buffer starts as NaN, so a kernel that reads memory it never wrote fails the tests
+    // (on a GPU such memory is whatever the caching allocator last held there).
+    private Tensor Buffer(long length) => CudaKernels.Emulator is null
+        ? empty(new[] { Math.Max(length, 1), _batch }, dtype: ScalarType.Float64, device: _device)
+        : full(new[] { Math.Max(length, 1), _batch }, double.NaN, dtype: ScalarType.Float64, device: _device);
 
     private void Launch(string kind, params Tensor[] arrays)
     {
-        var function = CudaKernels.Function(_ordinal, CudaKernels.EntryName(kind, _l));
+        var name = CudaKernels.EntryName(kind, _l);
+        var emulator = CudaKernels.Emulator;
+        var function = emulator is null ? CudaKernels.Function(_ordinal, name) : IntPtr.Zero;
         bool chunked = kind.StartsWith("chunked", StringComparison.Ordinal);
         var layout = _layout;
         var pointers = stackalloc IntPtr[arrays.Length];
@@ -121,13 +127,16 @@ internal sealed unsafe class CudaSystem : IFusedSystem
             pointers[i] = DevicePointer(arrays[i]);
             args[i + 1] = &pointers[i];
         }
-        if (chunked) CudaDriver.Launch(function, (uint)_batch, (uint)Chunks, args);
-        else CudaDriver.Launch(function, (uint)((_batch + CudaKernels.ThreadsPerBlock - 1) / CudaKernels.ThreadsPerBlock), CudaKernels.ThreadsPerBlock, args);
+        var (grid, block) = chunked ? ((uint)_batch, (uint)Chunks)
+            : ((uint)((_batch + CudaKernels.ThreadsPerBlock - 1) / CudaKernels.ThreadsPerBlock), (uint)CudaKernels.ThreadsPerBlock);
+        if (emulator is not null) emulator(name, grid, block, (IntPtr)args);
+        else CudaDriver.Launch(function, grid, block, args);
     }
 
     private IntPtr DevicePointer(Tensor t)
     {
-        if (t.device_type != DeviceType.CUDA || t.dtype != ScalarType.Float64 || !t.is_contiguous() || t.device.index != _device.index)
+        var expected = CudaKernels.Emulator is null ? DeviceType.CUDA : DeviceType.CPU;
+        if (t.device_type != expected || t.dtype != ScalarType.Float64 || !t.is_contiguous() || t.device.index != _device.index)
             throw new InvalidOperationException("internal: the CUDA kernels need contiguous float64 tensors on the problem's device");
         return t.storage<double>().data_ptr() + (nint)(t.storage_offset() * sizeof(double));
     }

@@ -910,9 +910,9 @@ __device__ void backwardKernel(const Layout& L, const double* c, const double* b
 // above and below), from which the Schur complement on the P separators (block tridiagonal again, blocks WS·n) follows;
 // thread 0 factorises that small system. A solve is then: interiors (parallel), separators (thread 0), interiors
 // corrected by the separator values (parallel). The ε border is one more right-hand side (A⁻¹m) and block-wide dot
-// products. Depth O(T/P + P) instead of O(T). Instantiated for D = 1, R ≤ 3 (R = 1 without central rows): at R = 4 the
-// 10×10 separator blocks of this version refuse well-posed problems (seen on the H100, cause not found yet), so R = 4
-// stays on the one-thread-per-member kernels.
+// products. Depth O(T/P + P) instead of O(T). Instantiated for D = 1, R ≤ 3 (R = 1 without central rows): at R = 4 this
+// code refused well-posed problems on the H100 although its CPU emulation (tests/CudaEmulation) solves them, so R = 4
+// stays on the one-thread-per-member kernels until that is understood.
 
 // Sum over the block's threads, the same value returned to all (fixed order: deterministic).
 __device__ double blockSum(double v)

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using MechNN.Ode;
+using MechNN.Ode.Solvers.Banded;
+using MechNN.Ode.Solvers.Cuda;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MechNN.Tests.Ode;
+
+/// <summary>Tests that touch the process-wide CUDA emulator hook run one at a time.</summary>
+[CollectionDefinition("CudaKernels", DisableParallelization = true)]
+public class CudaKernelsCollection;
+
+/// <summary>
+/// The CUDA kernels' own code run on the CPU: tests/CudaEmulation compiles mnn_kernels.cu with g++ behind a small shim
+/// (each thread block's threads as std::threads meeting at a barrier for __syncthreads), and <see cref="CudaSystem"/>
+/// launches into it with CPU tensors. So CI checks the GPU path — per-member and chunked kernels, values, gradients and
+/// ill-posed members — against the fused CPU kernel without a GPU. (Floating-point contraction differs from nvcc's, so
+/// the tolerances are those of two different correct solvers, not bitwise.)
+/// </summary>
+[Collection("CudaKernels")]
+public unsafe class CudaEmulationTests
+{
+    private static readonly Lazy<IntPtr> Library = new(Build);
+
+    private static string Folder([CallerFilePath] string here = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "../../CudaEmulation"));
+
+    /// <summary>Compiles the emulator once per source version (cached by hash under the temp folder) and loads it.</summary>
+    private static IntPtr Build()
+    {
+        var folder = Folder();
+        var sources = new[] { Path.Combine(folder, "cuda_shim.h"), Path.Combine(folder, "emulator.cpp"),
+            Path.GetFullPath(Path.Combine(folder, "../../src/MechNN/Ode/Solvers/Cuda/mnn_kernels.cu")) };
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(sources.Select(File.ReadAllText)))))[..16];
+        var output = Path.Combine(Path.GetTempPath(), "mechnn-cuda-emulator", $"libmnn_emu_{hash}.so");
+        if (!File.Exists(output))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            var temp = output + $".{Environment.ProcessId}.tmp";
+            var start = new ProcessStartInfo("g++", $"-O2 -std=c++20 -shared -fPIC -include cuda_shim.h -o \"{temp}\" emulator.cpp")
+                { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start g++ (install it: apt-get install g++)");
+            var errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0) throw new InvalidOperationException("g++ failed on the CUDA emulator:\n" + errors);
+            File.Move(temp, output, overwrite: true);
+        }
+        return NativeLibrary.Load(output);
+    }
+
+    private static T Run<T>(Func<T> body)
+    {
+        var launch = (delegate* unmanaged<byte*, uint, uint, IntPtr, int>)NativeLibrary.GetExport(Library.Value, "mnn_emu_launch");
+        CudaKernels.Emulator = (name, grid, block, args) =>
+        {
+            var bytes = Encoding.ASCII.GetBytes(name + "\0");
+            fixed (byte* p = bytes)
+                if (launch(p, grid, block, args) != 0) throw new InvalidOperationException($"the emulator has no kernel {name}");
+        };
+        try { return body(); }
+        finally { CudaKernels.Emulator = null; }
+    }
+
+    [Fact]
+    public void TheKernelsParameterBlockIsTheHostStruct()
+    {
+        var size = (delegate* unmanaged<int>)NativeLibrary.GetExport(Library.Value, "mnn_emu_layout_size");
+        Assert.Equal(Marshal.SizeOf<CudaLayout>(), size());
+    }
+
+    public static TheoryData<int, int, TopOrderRows, bool, int, int> Shapes() => new()
+    {
+        // order, dims, top rows, ε, initial steps, steps: T = 9 → one thread per member; T = 300 → chunked (D = 1, R ≤ 3)
+        { 1, 1, TopOrderRows.Continuity, false, 1, 9 },
+        { 2, 1, TopOrderRows.Central, true, 1, 9 },
+        { 3, 1, TopOrderRows.None, false, 5, 9 },
+        { 4, 1, TopOrderRows.Continuity, true, 1, 9 },
+        { 2, 2, TopOrderRows.Central, true, 1, 9 },       // generic kernel (D = 2)
+        { 3, 3, TopOrderRows.Continuity, false, 0, 9 },   // generic kernel, no initial values
+        { 1, 1, TopOrderRows.Continuity, false, 1, 300 },
+        { 2, 1, TopOrderRows.Continuity, false, 1, 300 },
+        { 2, 1, TopOrderRows.Continuity, true, 1, 300 },
+        { 2, 1, TopOrderRows.Central, false, 0, 300 },
+        { 2, 1, TopOrderRows.Central, true, 0, 300 },
+        { 3, 1, TopOrderRows.Central, true, 1, 300 },
+        { 3, 1, TopOrderRows.None, false, 1, 300 },
+        { 4, 1, TopOrderRows.Continuity, false, 1, 300 },  // R = 4: per-member kernel even when long (see HasChunked)
+        { 4, 1, TopOrderRows.Central, true, 1, 300 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void EmulatedCudaKernelsMatchTheCpuKernel(int order, int dims, TopOrderRows top, bool epsilon, int initialSteps, int steps)
+    {
+        var g = manual_seed(100 * order + 10 * dims + steps + (epsilon ? 7 : 0));
+        var (spec, c, b, iv, h) = Problems.Random(g, batch: 2, T: steps, order, dims, initialSteps, top, epsilon);
+        var weightU = randn(new long[] { 2, steps, dims, order + 1 }, dtype: ScalarType.Float64, generator: g);
+        var weightE = randn(new long[] { 2 }, dtype: ScalarType.Float64, generator: g);
+        Tensor[] Outputs(BandedBackend backend)
+        {
+            var leaves = new[] { c, b, h, iv }.OfType<Tensor>().Select(x => x.detach().requires_grad_(true)).ToArray();
+            var solution = new BandedSolver { Backend = backend }.Solve(OdeProblem.Create(spec, leaves[0], leaves[1], iv is null ? null : leaves[3], leaves[2]));
+            ((solution.U * weightU).sum() + (solution.Epsilon * weightE).sum()).backward();
+            return leaves.Select(x => x.grad!).Prepend(solution.Epsilon).Prepend(solution.U).Select(x => x.detach()).ToArray();
+        }
+        var cpu = Outputs(BandedBackend.FusedCpu);
+        var cuda = Run(() => Outputs(BandedBackend.FusedCuda));
+        Assert.True(Problems.RelativeError(cuda[0], cpu[0]) < 1e-9, $"u differs by {Problems.RelativeError(cuda[0], cpu[0]):E2}");
+        if (epsilon) Assert.True(Problems.RelativeError(cuda[1], cpu[1]) < 1e-9, $"ε differs by {Problems.RelativeError(cuda[1], cpu[1]):E2}");
+        for (int i = 2; i < cpu.Length; i++)
+            Assert.True(Problems.RelativeError(cuda[i], cpu[i]) < 1e-6, $"gradient {i - 2} differs by {Problems.RelativeError(cuda[i], cpu[i]):E2}");
+    }
+
+    [Theory]
+    [InlineData(9)]     // one thread per member
+    [InlineData(300)]   // chunked
+    public void EmulatedCudaKernelsNameIllPosedMembers(int steps)
+    {
+        var g = manual_seed(steps);
+        var (spec, c, b, _, h) = Problems.Random(g, batch: 4, T: steps, order: 2, dims: 1, initialSteps: 0, TopOrderRows.Continuity, epsilon: false);
+        c[1].zero_(); c[2].zero_();   // nothing pins u in members 1 and 2
+        var ex = Run(() => Assert.Throws<IllPosedSystemException>(() => new BandedSolver { Backend = BandedBackend.FusedCuda }.Solve(OdeProblem.Create(spec, c, b, null, h))));
+        Assert.Equal(new long[] { 1, 2 }, ex.Members);
+    }
+}
