@@ -17,7 +17,7 @@ internal sealed record Agreement(string Backend, int Cases, double WorstValue, d
 /// and compares u and ε with the dense oracle, and the gradients of a random linear loss with respect to all four inputs
 /// with the torch-ops sequential backend (the finite-difference-tested reference; the oracle's autograd-through-Cholesky
 /// gradients lose ~1e-6 at R = 4, where cond(M) ≈ 1e11 and they are not refined), both computed on the CPU. This is how
-/// the CUDA kernels, which CI cannot run, are checked on a GPU machine.
+/// the CUDA kernels are checked on a GPU machine (CI runs their code on the CPU through tests/CudaEmulation).
 /// </summary>
 internal sealed class AgreementCheck(Device device, int steps)
 {
