@@ -1,3 +1,4 @@
+using MechNN.Experiments.DiscoveryTasks;
 using System.CommandLine;
 using MechNN.Discovery;
 using Spectre.Console;

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using MechNN.Data.Datasets;
-using MechNN.Models.Circles;
-using MechNN.Models.Persistence;
+using MechNN.Experiments.Circles;
+using MechNN.IO.ModelFiles;
 using Spectre.Console;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using MechNN.Data.Csv;
-using MechNN.Data.Systems;
+using MechNN.IO.Csv;
+using MechNN.Experiments.Systems;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;

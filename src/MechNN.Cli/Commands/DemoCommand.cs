@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MechNN.Data;
+using MechNN.Experiments.Systems;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;

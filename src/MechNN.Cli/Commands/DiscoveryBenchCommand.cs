@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using MechNN.Data.Systems;
+using MechNN.Experiments.Systems;
 using MechNN.Discovery;
 using MechNN.Discovery.Libraries;
 using MechNN.Discovery.Sindy;

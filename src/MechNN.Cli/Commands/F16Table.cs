@@ -1,4 +1,4 @@
-using MechNN.Models.F16;
+using MechNN.Experiments.F16;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using MechNN.Data.Datasets;
-using MechNN.Models.F16;
-using MechNN.Models.Persistence;
+using MechNN.Experiments.F16;
+using MechNN.IO.ModelFiles;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;

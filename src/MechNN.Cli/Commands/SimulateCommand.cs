@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MechNN.Data.Csv;
+using MechNN.IO.Csv;
 using MechNN.Discovery;
 using Spectre.Console;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using MechNN.Models.Sine;
+using MechNN.Experiments.Sine;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using MechNN.Data.Systems;
-using MechNN.Models.Persistence;
-using MechNN.Models.TwoBody;
+using MechNN.Experiments.Systems;
+using MechNN.IO.ModelFiles;
+using MechNN.Experiments.TwoBody;
 using Spectre.Console;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using MechNN.Models.Circles;
+using MechNN.Experiments.Circles;
 using TorchSharp;
 using static TorchSharp.torch;
 

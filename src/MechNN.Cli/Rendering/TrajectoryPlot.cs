@@ -1,4 +1,4 @@
-using MechNN.Data.Csv;
+using MechNN.IO.Csv;
 
 namespace MechNN.Cli.Rendering;
 

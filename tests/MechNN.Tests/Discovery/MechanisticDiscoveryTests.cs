@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MechNN.Data.Systems;
+using MechNN.Experiments.Systems;
 using MechNN.Discovery;
 using MechNN.Discovery.Libraries;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-using MechNN.Data.Systems;
+using MechNN.Experiments.Systems;
 using MechNN.Discovery.Libraries;
 using MechNN.Discovery.Sindy;
 
@@ -73,7 +73,7 @@ public class SystemCatalogTests
     [InlineData("hopf", 3, 0.02, "(x0)' = -0.050 x0 + -1.000 x1 + -1.000 x0^3 + -1.000 x0 x1^2", "(x1)' = 1.000 x0 + -0.050 x1 + -1.000 x0^2 x1 + -1.000 x1^3")]
     public void SindyRecoversTheCatalogueSystems(string name, int degree, double threshold, string first, string second)
     {
-        var (system, x0) = MechNN.Data.Systems.SystemCatalog.Get(name);
+        var (system, x0) = MechNN.Experiments.Systems.SystemCatalog.Get(name);
         var (x, t) = system.Trajectory(x0, 0.002, 5000);
         var model = new SindyModel(new PolynomialLibrary(2, degree), new Stlsq(threshold)).Fit(x, t);
         Assert.Equal(new[] { first, second }, model.Equations());

@@ -1,5 +1,5 @@
 using MechNN.Layers;
-using MechNN.Models.Sine;
+using MechNN.Experiments.Sine;
 using MechNN.Ode;
 using TorchSharp;
 using static TorchSharp.torch;

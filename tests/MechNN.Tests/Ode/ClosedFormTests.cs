@@ -1,4 +1,4 @@
-using MechNN.Data;
+using MechNN.Experiments.Systems;
 
 namespace MechNN.Tests.Ode;
 

@@ -1,0 +1,21 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MechNN.Experiments.Systems;
+
+/// <summary>Additive Gaussian noise scaled per state by that state's standard deviation over the trajectory.</summary>
+public static class MeasurementNoise
+{
+    /// <param name="relative">Noise standard deviation as a fraction of each state's standard deviation (0.01 = 1%).</param>
+    public static double[][] Add(double[][] x, double relative, long seed)
+    {
+        if (relative < 0) throw new ArgumentOutOfRangeException(nameof(relative), relative, "The noise level must be ≥ 0.");
+        if (relative == 0) return x.Select(r => (double[])r.Clone()).ToArray();
+        int m = x.Length, n = x[0].Length;
+        using var scope = NewDisposeScope();
+        var clean = tensor(x.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(m, n);
+        var noisy = clean + relative * clean.std(0L, keepdim: true) * randn(new long[] { m, n }, dtype: ScalarType.Float64, generator: manual_seed(seed));
+        var flat = noisy.data<double>().ToArray();
+        return Enumerable.Range(0, m).Select(i => flat.AsSpan(i * n, n).ToArray()).ToArray();
+    }
+}

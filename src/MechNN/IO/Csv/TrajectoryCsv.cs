@@ -1,0 +1,93 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace MechNN.IO.Csv;
+
+/// <summary>
+/// Reads and writes trajectory CSV files: a header row, then one sample per row; a column named "t" (or "time") holds the
+/// times, otherwise a step dt must be given. Every problem is reported with file, row and column; writes are atomic.
+/// </summary>
+public static class TrajectoryCsv
+{
+    public static Trajectory Read(string path, double? dt = null, int minimumRows = 3)
+    {
+        if (!File.Exists(path)) throw new TrajectoryCsvException(path, null, null, "file not found");
+        using var csv = CsvReader.Create(new StreamReader(path), new CsvReaderOptions { HasHeader = false, Separator = ',', TrimWhitespace = true }, false);
+        int row = 1;
+        try { if (!csv.Read()) throw new TrajectoryCsvException(path, 1, null, "the file is empty"); }
+        catch (Exception ex) when (ex is not TrajectoryCsvException) { throw new TrajectoryCsvException(path, 1, null, ex.Message); }
+        var header = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetString(i)).ToArray();
+        int timeColumn = Array.FindIndex(header, h => h.Equals("t", StringComparison.OrdinalIgnoreCase) || h.Equals("time", StringComparison.OrdinalIgnoreCase));
+        if (timeColumn < 0 && dt is null) throw new TrajectoryCsvException(path, 1, null, "no 't' or 'time' column and no --dt given");
+        if (dt is <= 0) throw new TrajectoryCsvException(path, null, null, $"dt must be positive (got {dt})");
+        var names = header.Where((_, i) => i != timeColumn).ToList();
+        if (names.Count == 0) throw new TrajectoryCsvException(path, 1, null, "no state columns");
+        for (int i = 0; i < header.Length; i++)
+            if (string.IsNullOrWhiteSpace(header[i])) throw new TrajectoryCsvException(path, 1, $"#{i + 1}", "empty column name");
+
+        var times = new List<double>();
+        var states = new List<double[]>();
+        while (ReadRow(csv, path, row + 1))
+        {
+            row++;
+            if (csv.FieldCount != header.Length)
+                throw new TrajectoryCsvException(path, row, null, $"{csv.FieldCount} cells but the header has {header.Length}");
+            var state = new double[names.Count];
+            int k = 0;
+            for (int c = 0; c < header.Length; c++)
+            {
+                var cell = csv.GetString(c);
+                if (string.IsNullOrWhiteSpace(cell)) throw new TrajectoryCsvException(path, row, header[c], "missing value");
+                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+                    throw new TrajectoryCsvException(path, row, header[c], $"'{cell}' is not a finite number");
+                if (c == timeColumn) times.Add(value); else state[k++] = value;
+            }
+            if (timeColumn < 0) times.Add((row - 2) * dt!.Value);
+            else if (times.Count > 1 && !(times[^1] > times[^2]))
+                throw new TrajectoryCsvException(path, row, header[timeColumn], times[^1] == times[^2] ? $"duplicate time {times[^1]}" : $"time {times[^1]} is not after {times[^2]}");
+            states.Add(state);
+        }
+        if (states.Count < minimumRows) throw new TrajectoryCsvException(path, null, null, $"{states.Count} data rows; at least {minimumRows} are needed");
+        for (int j = 0; j < names.Count; j++)
+            if (states.All(s => s[j] == states[0][j])) throw new TrajectoryCsvException(path, null, names[j], "the column is constant: it carries no dynamics");
+        return new Trajectory(names, times.ToArray(), states.ToArray());
+    }
+
+    private static bool ReadRow(CsvReader csv, string path, int row)
+    {
+        try { return csv.Read(); }
+        catch (Exception ex) { throw new TrajectoryCsvException(path, row, null, ex.Message); }
+    }
+
+    /// <summary>Several files as trajectories of one system: their state columns must match.</summary>
+    public static IReadOnlyList<Trajectory> ReadAll(IReadOnlyList<string> paths, double? dt = null, int minimumRows = 3)
+    {
+        var all = paths.Select(p => Read(p, dt, minimumRows)).ToList();
+        for (int i = 1; i < all.Count; i++)
+            if (!all[i].Names.SequenceEqual(all[0].Names))
+                throw new TrajectoryCsvException(paths[i], 1, null, $"columns ({string.Join(", ", all[i].Names)}) differ from {paths[0]} ({string.Join(", ", all[0].Names)})");
+        return all;
+    }
+
+    /// <summary>Writes t and the states; the file appears only when complete (temp file + rename).</summary>
+    public static void Write(string path, Trajectory trajectory)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + $".{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var csv = CsvWriter.Create(new StreamWriter(temp), new CsvWriterOptions(), false))
+            {
+                csv.WriteRecord(new[] { "t" }.Concat(trajectory.Names).ToArray());
+                for (int i = 0; i < trajectory.Times.Length; i++)
+                    csv.WriteRecord(new[] { trajectory.Times[i] }.Concat(trajectory.States[i]).Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray());
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}
