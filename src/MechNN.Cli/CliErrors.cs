@@ -18,5 +18,10 @@ internal static class CliErrors
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
             return 2;
         }
+        catch (OperationCanceledException ex)
+        {
+            AnsiConsole.MarkupLine($"[yellow]cancelled:[/] {Markup.Escape(ex.Message)}");
+            return 130;
+        }
     }
 }

@@ -67,7 +67,8 @@ public sealed class Trainer
                 if (cancellation.IsCancellationRequested)
                 {
                     Checkpoint(state, adam);
-                    cancellation.ThrowIfCancellationRequested();
+                    throw new OperationCanceledException($"training cancelled after step {state.Step} of {o.Steps}" +
+                        (o.CheckpointPath is { } saved ? $"; resume from {saved}" : ""), cancellation);
                 }
                 rate = o.LearningRate * o.Schedule.Factor(state.Step);
                 foreach (var group in adam.ParamGroups) group.LearningRate = rate;

@@ -6,6 +6,11 @@ using static TorchSharp.torch;
 
 namespace MechNN.Tests.Training;
 
+/// <summary>Exact-resume tests draw from torch's global generator: no other test may run beside them.</summary>
+[CollectionDefinition(nameof(GlobalRandomState), DisableParallelization = true)]
+public sealed class GlobalRandomState;
+
+[Collection(nameof(GlobalRandomState))]
 public sealed class TrainerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mechnn-trainer-").FullName;
