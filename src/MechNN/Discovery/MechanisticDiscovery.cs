@@ -1,5 +1,4 @@
 using MechNN.Discovery.Libraries;
-using MechNN.Integrators;
 using MechNN.Numerics;
 using MechNN.Ode;
 using TorchSharp;
@@ -22,44 +21,18 @@ public readonly record struct DiscoveryProgress(int Cycle, int Epoch, double Los
 /// </summary>
 /// <param name="library">The candidate library Θ.</param>
 /// <param name="options">Windows, training and thresholding settings.</param>
-public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticDiscoveryOptions? options = null) : IDiscoveryMethod
+public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticDiscoveryOptions? options = null) : WindowedDiscovery(options)
 {
     /// <summary>The candidate library Θ.</summary>
     public ICandidateLibrary Library { get; } = library;
-    /// <summary>The fit's settings.</summary>
-    public MechanisticDiscoveryOptions Options { get; } = options ?? new MechanisticDiscoveryOptions();
 
-    /// <inheritdoc/>
-    /// <remarks>The times must share one uniform step (the per-window ODE is solved on a fixed grid).</remarks>
-    public DiscoveredModel Fit(IReadOnlyList<(double[][] X, double[] T)> trajectories, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null) =>
-        Fit(trajectories.Select(t => t.X).ToList(), UniformSteps.Of(trajectories), names, progress);
-
-    /// <summary>Fits one trajectory sampled every <paramref name="dt"/>.</summary>
-    public DiscoveredModel Fit(double[][] data, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null) =>
-        Fit(new[] { data }, dt, names, progress);
-
-    /// <summary>Several trajectories of one system (same state width and step <paramref name="dt"/>): their windows are pooled.</summary>
-    /// <param name="trajectories">Each: samples × states.</param>
-    /// <param name="dt">The sample spacing.</param>
-    /// <param name="names">State names (default x0, x1, …).</param>
-    /// <param name="progress">Called after every epoch and after every pruning.</param>
-    /// <exception cref="ArgumentException">No trajectories, one shorter than a window, or differing state widths.</exception>
-    public DiscoveredModel Fit(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null)
+    private protected override DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, Action<DiscoveryProgress>? progress)
     {
-        if (trajectories.Count == 0) throw new ArgumentException("At least one trajectory is needed.");
         var o = Options;
         int n = trajectories[0][0].Length, L = o.Window;
-        for (int k = 0; k < trajectories.Count; k++)
-        {
-            if (trajectories[k].Length < L) throw new ArgumentException($"trajectory {k}: {trajectories[k].Length} samples are fewer than one window of {L}.");
-            if (trajectories[k][0].Length != n) throw new ArgumentException($"trajectory {k} has {trajectories[k][0].Length} states, trajectory 0 has {n}.");
-        }
-        if (!(dt > 0)) throw new ArgumentException($"The time step must be positive (got {dt}).", nameof(dt));
-        var stateNames = names ?? Enumerable.Range(0, n).Select(i => $"x{i}").ToList();
         manual_seed(o.Seed);
         using var scope = NewDisposeScope();
-        var windows = cat(trajectories.Select(data => tensor(data.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64)
-            .reshape(data.Length, n).unfold(0, L, o.Stride).permute(0, 2, 1)).ToArray(), 0).contiguous();   // (W, L, n)
+        var windows = Windows(trajectories);                                             // (W, L, n)
         long W = windows.size(0);
         int features = Library.FeatureNames(stateNames).Count;
 
@@ -122,11 +95,9 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
             var best = o.Nonlinearity is null ? IntegralLeastSquares(frozen, Denoise(windows), windows, mask, threshold: 0) : xi.Value();
             var final = (best * mask).t().contiguous();
             var coefficients = Enumerable.Range(0, n).Select(d => final[d].data<double>().ToArray()).ToArray();
-            return new DiscoveredModel("mnn", Library, stateNames, coefficients, outer: o.Nonlinearity, settings: new Dictionary<string, double>
+            return new DiscoveredModel("mnn", Library, stateNames, coefficients, outer: o.Nonlinearity, settings: new Dictionary<string, double>(Settings(dt))
             {
-                ["threshold"] = o.Threshold, ["window"] = L, ["stride"] = o.Stride, ["order"] = o.Order, ["cycles"] = o.Cycles,
-                ["epochsPerCycle"] = o.EpochsPerCycle, ["denoiserWidth"] = o.DenoiserWidth, ["xiNetworkWidth"] = o.XiNetworkWidth,
-                ["learningRate"] = o.LearningRate, ["seed"] = o.Seed, ["dt"] = dt,
+                ["denoiserWidth"] = o.DenoiserWidth, ["xiNetworkWidth"] = o.XiNetworkWidth,
             });
         }
     }

@@ -16,45 +16,19 @@ namespace MechNN.Discovery;
 /// </summary>
 /// <param name="library">The numerator library Θ (with its constant); the denominator uses it without the constant.</param>
 /// <param name="options">Windows and training settings (Cycles × EpochsPerCycle epochs, then one thresholding).</param>
-public sealed class RationalDiscovery(PolynomialLibrary library, MechanisticDiscoveryOptions? options = null) : IDiscoveryMethod
+public sealed class RationalDiscovery(PolynomialLibrary library, MechanisticDiscoveryOptions? options = null) : WindowedDiscovery(options)
 {
     /// <summary>The numerator library Θ.</summary>
     public PolynomialLibrary Library { get; } = library.IncludeBias ? library : throw new ArgumentException("The numerator library needs its constant term.");
-    /// <summary>The fit's settings.</summary>
-    public MechanisticDiscoveryOptions Options { get; } = options ?? new MechanisticDiscoveryOptions();
 
-    /// <inheritdoc/>
-    /// <remarks>The times must share one uniform step (the per-window ODE is solved on a fixed grid).</remarks>
-    public DiscoveredModel Fit(IReadOnlyList<(double[][] X, double[] T)> trajectories, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null) =>
-        Fit(trajectories.Select(t => t.X).ToList(), UniformSteps.Of(trajectories), names, progress);
-
-    /// <summary>Fits one trajectory sampled every <paramref name="dt"/>.</summary>
-    public DiscoveredModel Fit(double[][] data, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null) =>
-        Fit(new[] { data }, dt, names, progress);
-
-    /// <summary>Several trajectories of one system (same state width and step <paramref name="dt"/>): their windows are pooled.</summary>
-    /// <param name="trajectories">Each: samples × states.</param>
-    /// <param name="dt">The sample spacing.</param>
-    /// <param name="names">State names (default x0, x1, …).</param>
-    /// <param name="progress">Called after every epoch, and after the final thresholding.</param>
-    /// <exception cref="ArgumentException">No trajectories, one shorter than a window, or differing state widths.</exception>
-    public DiscoveredModel Fit(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null)
+    private protected override DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, Action<DiscoveryProgress>? progress)
     {
-        if (trajectories.Count == 0) throw new ArgumentException("At least one trajectory is needed.");
-        if (!(dt > 0)) throw new ArgumentException($"The time step must be positive (got {dt}).", nameof(dt));
         var o = Options;
-        int n = trajectories[0][0].Length, L = o.Window;
-        for (int k = 0; k < trajectories.Count; k++)
-        {
-            if (trajectories[k].Length < L) throw new ArgumentException($"trajectory {k}: {trajectories[k].Length} samples are fewer than one window of {L}.");
-            if (trajectories[k][0].Length != n) throw new ArgumentException($"trajectory {k} has {trajectories[k][0].Length} states, trajectory 0 has {n}.");
-        }
-        var stateNames = names ?? Enumerable.Range(0, n).Select(i => $"x{i}").ToList();
+        int n = trajectories[0][0].Length;
         manual_seed(o.Seed);
         var (xi0, eta0) = LinearisedStart(trajectories, dt);
         using var scope = NewDisposeScope();
-        var windows = cat(trajectories.Select(data => tensor(data.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64)
-            .reshape(data.Length, n).unfold(0, L, o.Stride).permute(0, 2, 1)).ToArray(), 0).contiguous();   // (W, L, n)
+        var windows = Windows(trajectories);                                             // (W, L, n)
         long W = windows.size(0);
         int F = (int)Library.Evaluate(windows.narrow(0, 0, 1)).size(-1);
         var xi = new Parameter(Matrix(xi0, F, n));
@@ -96,11 +70,7 @@ public sealed class RationalDiscovery(PolynomialLibrary library, MechanisticDisc
             maskP = maskP.logical_and(xi.abs().ge(o.Threshold));
             maskQ = maskQ.logical_and(eta.abs().ge(o.Threshold));
             progress?.Invoke(new DiscoveryProgress(Math.Max(o.Cycles - 1, 0), o.EpochsPerCycle, lastLoss, Active()));
-            return new DiscoveredModel("mnn-rational", Library, stateNames, Rows((xi * maskP).t(), n), Rows((eta * maskQ).t(), n), settings: new Dictionary<string, double>
-            {
-                ["threshold"] = o.Threshold, ["window"] = L, ["stride"] = o.Stride, ["order"] = o.Order, ["cycles"] = o.Cycles,
-                ["epochsPerCycle"] = o.EpochsPerCycle, ["learningRate"] = o.LearningRate, ["seed"] = o.Seed, ["dt"] = dt,
-            });
+            return new DiscoveredModel("mnn-rational", Library, stateNames, Rows((xi * maskP).t(), n), Rows((eta * maskQ).t(), n), settings: Settings(dt));
         }
     }
 

@@ -24,6 +24,7 @@ public sealed class SindyModel(ICandidateLibrary library, ISparseOptimizer? opti
     {
         if (trajectories.Count == 0) throw new ArgumentException("At least one trajectory is needed.");
         int n = trajectories[0].X[0].Length;
+        if (names is not null && names.Count != n) throw new ArgumentException($"{names.Count} names for {n} states.", nameof(names));
         var stateNames = names ?? Enumerable.Range(0, n).Select(i => $"x{i}").ToList();
         var theta = new List<double[]>();
         var dx = new List<double[]>();
