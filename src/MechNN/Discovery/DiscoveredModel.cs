@@ -27,6 +27,7 @@ public sealed partial class DiscoveredModel : ISavableModel
     public DiscoveredModel(string method, ICandidateLibrary library, IReadOnlyList<string> names, double[][] coefficients,
         double[][]? denominator = null, OuterFunction? outer = null, IReadOnlyDictionary<string, double>? settings = null)
     {
+        if (string.IsNullOrWhiteSpace(method)) throw new ArgumentException("The method needs a name.", nameof(method));
         if (names.Count == 0) throw new ArgumentException("A model needs at least one state.", nameof(names));
         Method = method;
         Library = library;

@@ -1,5 +1,8 @@
 namespace MechNN.Discovery;
 
+/// <summary>Progress of a discovery run: cycle, epoch (= EpochsPerCycle after the cycle's pruning), loss, active terms.</summary>
+public readonly record struct DiscoveryProgress(int Cycle, int Epoch, double Loss, int ActiveTerms);
+
 /// <summary>
 /// A discovery method (SINDy, MNN discovery, rational MNN discovery): configured at construction, fitted on
 /// trajectories, returning the one fitted type. Swapping methods is swapping the constructor.

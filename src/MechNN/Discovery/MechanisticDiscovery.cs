@@ -7,9 +7,6 @@ using static TorchSharp.torch;
 
 namespace MechNN.Discovery;
 
-/// <summary>Progress of a discovery run: cycle, epoch (= EpochsPerCycle after the cycle's pruning), loss, active terms.</summary>
-public readonly record struct DiscoveryProgress(int Cycle, int Epoch, double Loss, int ActiveTerms);
-
 /// <summary>
 /// MNN equation discovery (paper §5.1): the data are cut into windows; on each window the mechanistic layer solves
 /// u' = Θ(v)·(ξ ⊙ mask) from u(0) = v₀, where v = x + NN(x) is a denoised copy of the window; the loss is
