@@ -5,6 +5,7 @@ using MechNN.Experiments.Circles;
 using MechNN.Experiments.Systems;
 using MechNN.Integrators;
 using MechNN.IO.ModelFiles;
+using Xunit.Abstractions;
 
 namespace MechNN.Tests.Discovery;
 
@@ -46,7 +47,7 @@ public sealed class FittedModels
     }
 }
 
-public sealed class FittedModelTests(FittedModels fitted) : IClassFixture<FittedModels>, IDisposable
+public sealed class FittedModelTests(FittedModels fitted, ITestOutputHelper output) : IClassFixture<FittedModels>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mechnn-fitted-").FullName;
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -78,11 +79,12 @@ public sealed class FittedModelTests(FittedModels fitted) : IClassFixture<Fitted
         var truthRun = new DormandPrince45(1e-10, 1e-10).Integrate((_, s) => c.System.Derivative(s), c.UnseenX0, times);
         var run = c.Model.Simulate(c.UnseenX0, times);
         double rms = Math.Sqrt(run.Zip(truthRun, (a, b) => a.Zip(b, (p, q) => (p - q) * (p - q)).Sum()).Average());
-        Assert.True(rms < 0.01, $"{name}: RMS {rms}");
+        Assert.True(rms < 2e-3, $"{name}: RMS {rms}");
 
         // score: R² of ẋ against the differentiated training data.
         double r2 = c.Model.Score(c.X, c.T);
-        Assert.InRange(r2, 0.9999, 1.0);
+        output.WriteLine($"{name}: simulation RMS {rms:E2}, R² {r2:F8}");
+        Assert.InRange(r2, 0.999999, 1.0);
     }
 
     [Theory]
