@@ -3,7 +3,7 @@ using MechNN.Cli;
 using MechNN.Cli.Commands;
 
 // Before any TorchSharp call: registers the native fix for hosts whose libstdc++ predates GCC 13.
-MechNN.Runtime.TorchNative.EnsureLoaded();
+MechNN.Runtime.NativeSetup.EnsureLoaded();
 
 // Tables are wide; keep them readable when the output is a file or a pipe.
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;

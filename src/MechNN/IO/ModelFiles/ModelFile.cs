@@ -14,6 +14,7 @@ public sealed record ModelFile(string Kind, IReadOnlyDictionary<string, double> 
 {
     /// <summary>Marks the file as ours, so an unrelated JSON file is named as such rather than failing on a missing field.</summary>
     public const string Format = "mechnn-model";
+    /// <summary>The format version this build writes and reads.</summary>
     public const int Version = 1;
 
     // Named literals ("NaN", "Infinity") are read so that a file holding them is reported by tensor, not as corrupt JSON.
@@ -101,6 +102,10 @@ public sealed record ModelFile(string Kind, IReadOnlyDictionary<string, double> 
         return this;
     }
 
+    /// <summary>A finite numeric hyper-parameter.</summary>
+    /// <param name="name">Its name.</param>
+    /// <returns>Its value.</returns>
+    /// <exception cref="ModelFileException">Missing or not finite.</exception>
     public double Hyper(string name) => HyperParameters.TryGetValue(name, out var v) && double.IsFinite(v)
         ? v : throw new ModelFileException($"{Source}: '{Kind}' model lacks the hyper-parameter '{name}'");
 
