@@ -6,9 +6,9 @@ namespace MechNN.IO.ModelFiles;
 
 /// <summary>
 /// A saved model: a header naming the model kind, the hyper-parameters needed to rebuild it and (for models that need
-/// them) text labels such as state names, then every parameter tensor. JSON, because the models are small and a
-/// readable header makes a wrong file easy to diagnose; doubles are written shortest-round-trip, so a reloaded model
-/// predicts bit for bit what the saved one did.
+/// them) text labels such as state names, then every parameter tensor. JSON, because a readable header makes a wrong
+/// file easy to diagnose; small tensors are number arrays written shortest-round-trip, large ones base64 of their exact
+/// bytes (see <see cref="StoredTensor"/>), so a reloaded model predicts bit for bit what the saved one did.
 /// </summary>
 public sealed record ModelFile(string Kind, IReadOnlyDictionary<string, double> HyperParameters, IReadOnlyList<StoredTensor> Parameters)
 {
@@ -43,8 +43,16 @@ public sealed record ModelFile(string Kind, IReadOnlyDictionary<string, double> 
         var temp = full + ".tmp";
         var labels = Labels.Count == 0 ? null : Labels.ToDictionary(l => l.Key, l => l.Value.ToList());
         var envelope = new Envelope(Format, Version, Kind, new Dictionary<string, double>(HyperParameters), Parameters.ToList(), labels);
-        File.WriteAllText(temp, JsonSerializer.Serialize(envelope, Json));
-        File.Move(temp, full, overwrite: true);
+        try
+        {
+            using (var stream = File.Create(temp)) JsonSerializer.Serialize(stream, envelope, Json);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
     }
 
     /// <summary>Reads a model file of any kind; the caller then checks its kind with <see cref="Expect"/>.</summary>
