@@ -4,8 +4,9 @@ namespace MechNN.Ode.Solvers;
 
 /// <summary>
 /// A batch of ODE problems factorised by one banded backend (torch ops, the fused CPU kernel, the CUDA kernels, or a
-/// frozen left-hand side) and kept between forward and backward by <see cref="BandedSolveFunction"/>. Made by a
-/// <see cref="Banded.BandedSolver"/> backend's factory, which also checks well-posedness.
+/// frozen left-hand side) and kept between forward and backward by <see cref="BandedSolveFunction"/>. Made by the
+/// factory of a <see cref="Banded.BandedSolver"/> backend; ill-posed members surface as an
+/// <see cref="IllPosedSystemException"/> from that factory or from the first <see cref="Solve"/>.
 /// </summary>
 internal interface IFactorisedSystem
 {
