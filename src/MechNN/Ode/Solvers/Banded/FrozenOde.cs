@@ -52,8 +52,8 @@ public sealed class FrozenOde : IDisposable
             var zeroRhs = zeros(new long[] { 1, spec.Equations }, dtype: c.dtype, device: c.device);
             var zeroIv = spec.InitialSteps > 0 ? zeros(new long[] { 1, spec.Dims, spec.ConstrainedInitialOrders }, dtype: c.dtype, device: c.device) : null;
             var template = OdeProblem.Create(spec, c, zeroRhs, zeroIv, h, T);
-            var system = BandedAssembler.Assemble(template);
-            var factor = new BorderedFactor(system, template, choose(template));
+            var factorisation = choose(template);
+            var factor = new BorderedFactor(BandedAssembler.Assemble(template), template, factorisation);
             foreach (var kept in factor.Retained().Append(c).Append(h)) kept.MoveToOuterDisposeScope();
             return new FrozenOde(spec, T, c, h, factor, template.BatchShape, scope);
         }
