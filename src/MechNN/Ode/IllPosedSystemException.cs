@@ -9,6 +9,10 @@ public sealed class IllPosedSystemException : InvalidOperationException
     /// <summary>Flat indices (row-major over the batch shape) of the failing systems.</summary>
     public IReadOnlyList<long> Members { get; }
 
+    /// <summary>Names the failing members and why.</summary>
+    /// <param name="members">Flat indices of the failing systems.</param>
+    /// <param name="batchShape">The batch shape, to print multi-indices.</param>
+    /// <param name="why">What the test found (singular, ε undetermined, non-finite).</param>
     public IllPosedSystemException(IReadOnlyList<long> members, long[] batchShape, string why)
         : base(Describe(members, batchShape, why)) => Members = members;
 

@@ -17,16 +17,21 @@ namespace MechNN.Ode;
 /// </summary>
 public sealed class OdeProblem
 {
+    /// <summary>The spec the inputs were checked against.</summary>
     public OdeSpec Spec { get; }
     /// <summary>Number of steps T.</summary>
     public int StepCount { get; }
+    /// <summary>Coefficients (…, T|1, E|1, D, R+1), as given (not expanded).</summary>
     public Tensor Coefficients { get; }
+    /// <summary>Right-hand side (…, T|1, E|1).</summary>
     public Tensor Rhs { get; }
     /// <summary>Initial values (…, S|1, D, k); an empty (0, D, 0) tensor when S = 0.</summary>
     public Tensor InitialValues { get; }
+    /// <summary>Step sizes (…, T−1|1), all positive.</summary>
     public Tensor Steps { get; }
     /// <summary>Broadcast batch shape of the four inputs.</summary>
     public long[] BatchShape { get; }
+    /// <summary>Number of systems: the product of <see cref="BatchShape"/>.</summary>
     public long BatchSize => BatchShape.Aggregate(1L, (a, b) => a * b);
     /// <summary>Shape of the solution U: (…, T, D, R+1) over the batch shape.</summary>
     public long[] SolutionShape { get; }

@@ -16,14 +16,20 @@ public sealed record OdeSpec
     public int InitialSteps { get; init; } = 1;
     /// <summary>Derivative orders 0..k−1 constrained by initial values (k ≤ R).</summary>
     public int InitialOrders { get; init; } = 1;
+    /// <summary>Weights of the equation, initial-value and smoothness rows.</summary>
     public RowWeights Weights { get; init; } = RowWeights.Unit;
     /// <summary>MNN relaxation: the slack ε is rewarded linearly by γ·α (only their product matters).</summary>
     public double Gamma { get; init; } = 0.5;
+    /// <summary>The α of the reward γ·α on ε (only the product matters).</summary>
     public double Alpha { get; init; } = 0.1;
     /// <summary>Include the shared slack variable ε (MNN). False gives plain weighted least squares (S-MNN).</summary>
     public bool Epsilon { get; init; } = true;
+    /// <summary>Which rows tie the top-order derivative between steps.</summary>
     public TopOrderRows TopOrder { get; init; } = TopOrderRows.Central;
 
+    /// <summary>A spec of order <paramref name="order"/> with the defaults of every other field.</summary>
+    /// <param name="order">R ≥ 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Order below 1.</exception>
     public OdeSpec(int order)
     {
         if (order < 1) throw new ArgumentOutOfRangeException(nameof(order), order, "ODE order must be ≥ 1.");

@@ -9,6 +9,7 @@ namespace MechNN.Ode.Solvers.Dense;
 /// </summary>
 public sealed class DenseSolver : IOdeSolver
 {
+    /// <inheritdoc/>
     public OdeSolution Solve(OdeProblem problem)
     {
         var spec = problem.Spec;
