@@ -25,7 +25,7 @@ public static class VibrationTrainer
         var sw = Stopwatch.StartNew();
         int reachedAt = -1;
         double reachedSeconds = double.NaN;
-        var watch = new ProgressTee(progress, p =>
+        var watch = SynchronousProgress<TrainingProgress>.Tee(progress, p =>
         {
             if (reachLoss is { } level && reachedAt < 0 && p.Loss <= level) { reachedAt = p.Step; reachedSeconds = sw.Elapsed.TotalSeconds; }
         });

@@ -21,7 +21,7 @@ public static class SineFitTrainer
         var onDevice = targets.Select(t => t.to(dtype, device)).ToList();
         var times = new List<double>();
         var last = TimeSpan.Zero;
-        var watch = new ProgressTee(progress, p => { times.Add((p.Elapsed - last).TotalMilliseconds); last = p.Elapsed; });
+        var watch = SynchronousProgress<TrainingProgress>.Tee(progress, p => { times.Add((p.Elapsed - last).TotalMilliseconds); last = p.Elapsed; });
         var run = new Trainer(parameters, new TrainingOptions { Steps = targets.Count, LearningRate = learningRate })
             .Fit(step => (model.Predict() - onDevice[step]).square().mean(), watch, cancellation);
         using var noGrad = no_grad();

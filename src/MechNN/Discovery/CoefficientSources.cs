@@ -1,3 +1,4 @@
+using MechNN.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -45,16 +46,8 @@ internal sealed class NetworkCoefficients : ICoefficientSource
     public void Set(Tensor xi)
     {
         using var enable = enable_grad();
-        var adam = optim.Adam(Parameters(), lr: 1e-3);
-        for (int i = 0; i < 500; i++)
-        {
-            using var scope = NewDisposeScope();
-            adam.zero_grad();
-            var loss = (Value() - xi).square().mean();
-            loss.backward();
-            adam.step();
-            if (loss.item<double>() < 1e-10) break;
-        }
+        new Trainer(Parameters(), new TrainingOptions { Steps = 500, LearningRate = 1e-3, TargetLoss = 1e-10 })
+            .Fit(_ => (Value() - xi).square().mean());
     }
 
     public IEnumerable<Parameter> Parameters() => _net.parameters().Append(_code);

@@ -2,6 +2,7 @@ using MechNN.Discovery.Libraries;
 using MechNN.Numerics;
 using MechNN.Ode;
 using MechNN.Ode.Solvers.Banded;
+using MechNN.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -53,40 +54,49 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         ICoefficientSource xi = o.XiNetworkWidth > 0 ? new NetworkCoefficients(features, n, o.XiNetworkWidth) : new DirectCoefficients(features, n);
         var parameters = xi.Parameters().ToList();
         if (denoiser is not null) parameters.AddRange(denoiser.parameters());
-        var adam = optim.Adam(parameters, lr: o.LearningRate);
-
-        double lastLoss = double.NaN;
-        for (int cycle = 0; cycle < o.Cycles; cycle++)
+        // One Adam run over all cycles (its moments carry across thresholdings, as in the reference); each cycle starts
+        // with the exact least-squares ξ on the current support, and ends with a thresholding of |ξ|.
+        var batches = new Minibatches((int)W, o.BatchSize, o.Seed);
+        int perCycle = batches.PerEpoch * o.EpochsPerCycle;
+        int Active() => (int)mask.sum().item<long>();
+        void StartCycle()
         {
-            using (no_grad())
-            {
-                var v = Denoise(windows);
-                if (o.Nonlinearity is null) xi.Set(IntegralLeastSquares(frozen, v, windows, mask));
-                else if (cycle == 0) xi.Set(InverseDerivativeLeastSquares(trajectories, dt, features));
-            }
-            for (int epoch = 0; epoch < o.EpochsPerCycle; epoch++)
-            {
-                double total = 0;
-                var order = randperm(W);
-                for (long start = 0; start < W; start += o.BatchSize)
-                {
-                    using var step = NewDisposeScope();
-                    var batch = windows.index_select(0, order.narrow(0, start, Math.Min(o.BatchSize, W - start)));
-                    adam.zero_grad();
-                    var v = Denoise(batch);
-                    var drive = Library.Evaluate(v).matmul(xi.Value() * mask);
-                    var u = Solve(frozen, o.Nonlinearity is null ? drive : o.Nonlinearity.ApplyTensor(drive), v.select(1, 0));
-                    var loss = (u - batch).square().mean() + (v - batch).square().mean();
-                    loss.backward();
-                    adam.step();
-                    total += loss.item<double>() * batch.size(0);
-                }
-                lastLoss = total / W;
-                progress?.Invoke(new DiscoveryProgress(cycle, epoch, lastLoss, (int)mask.sum().item<long>()));
-            }
-            using (no_grad()) mask = mask.logical_and(xi.Value().abs().ge(o.Threshold));
-            progress?.Invoke(new DiscoveryProgress(cycle, o.EpochsPerCycle, lastLoss, (int)mask.sum().item<long>()));
+            using var noGrad = no_grad();
+            var v = Denoise(windows);
+            if (o.Nonlinearity is null) xi.Set(IntegralLeastSquares(frozen, v, windows, mask));
+            else xi.Set(InverseDerivativeLeastSquares(trajectories, dt, features));
         }
+        void Threshold(int cycle, double loss)
+        {
+            // In place: this runs inside a training step, whose dispose scope would free a new mask.
+            using (no_grad()) mask.logical_and_(xi.Value().abs().ge(o.Threshold));
+            progress?.Invoke(new DiscoveryProgress(cycle, o.EpochsPerCycle, loss, Active()));
+        }
+        double lastLoss = double.NaN;
+        var reports = new SynchronousProgress<TrainingProgress>(p =>
+        {
+            lastLoss = p.Loss;
+            int cycle = (p.Step - 1) / perCycle, epoch = (p.Step - 1) % perCycle / batches.PerEpoch;
+            progress?.Invoke(new DiscoveryProgress(cycle, epoch, p.Loss, Active()));
+        });
+        new Trainer(parameters, new TrainingOptions { Steps = o.Cycles * perCycle, LearningRate = o.LearningRate, ReportEvery = batches.PerEpoch })
+            .Fit(step =>
+            {
+                if (step % perCycle == 0)
+                {
+                    if (step > 0) Threshold(step / perCycle - 1, lastLoss);
+                    // The known-outer variant fits ξ once by inverse-derivative least squares; later cycles keep Adam's ξ.
+                    if (step == 0 || o.Nonlinearity is null) StartCycle();
+                    // Setting ξ may itself train (a network source): its gradients must not leak into this step.
+                    foreach (var p in parameters) p.grad?.zero_();
+                }
+                var batch = windows.index_select(0, tensor(batches.Indices(step)));
+                var v = Denoise(batch);
+                var drive = Library.Evaluate(v).matmul(xi.Value() * mask);
+                var u = Solve(frozen, o.Nonlinearity is null ? drive : o.Nonlinearity.ApplyTensor(drive), v.select(1, 0));
+                return (u - batch).square().mean() + (v - batch).square().mean();
+            }, reports);
+        if (o.Cycles > 0) Threshold(o.Cycles - 1, lastLoss);
         using (no_grad())
         {
             // Final exact refit on the last support (the "unbias" step of STLSQ, through the ODE solve).

@@ -1,6 +1,7 @@
 using MechNN.Discovery.Libraries;
 using MechNN.Discovery.Sindy;
 using MechNN.Ode;
+using MechNN.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -38,17 +39,18 @@ public sealed class RationalDiscovery(PolynomialLibrary library, MechanisticDisc
         int Active() => (int)(maskP.sum().item<long>() + maskQ.sum().item<long>());
         var spec = new OdeSpec(o.Order) { InitialSteps = 1, InitialOrders = 1, Epsilon = false };
         var h = full(1, dt, dtype: ScalarType.Float64);
-        var adam = optim.Adam(new[] { xi, eta }, lr: o.LearningRate);
+        var batches = new Minibatches((int)W, o.BatchSize, o.Seed);
         double lastLoss = double.NaN;
-        for (int epoch = 0; epoch < o.Cycles * o.EpochsPerCycle; epoch++)
+        var reports = new SynchronousProgress<TrainingProgress>(p =>
         {
-            double total = 0;
-            var order = randperm(W);
-            for (long start = 0; start < W; start += o.BatchSize)
+            lastLoss = p.Loss;
+            int epoch = (p.Step - 1) / batches.PerEpoch;
+            progress?.Invoke(new DiscoveryProgress(epoch / o.EpochsPerCycle, epoch % o.EpochsPerCycle, p.Loss, Active()));
+        });
+        new Trainer(new[] { xi, eta }, new TrainingOptions { Steps = o.Cycles * o.EpochsPerCycle * batches.PerEpoch, LearningRate = o.LearningRate, ReportEvery = batches.PerEpoch })
+            .Fit(step =>
             {
-                using var step = NewDisposeScope();
-                var batch = windows.index_select(0, order.narrow(0, start, Math.Min(o.BatchSize, W - start)));
-                adam.zero_grad();
+                var batch = windows.index_select(0, tensor(batches.Indices(step)));
                 var theta = Library.Evaluate(batch);                                         // (B, L, F)
                 var p = theta.matmul(xi * maskP);                                              // (B, L, n)
                 var q = 1 + theta.narrow(-1, 1, F - 1).matmul(eta * maskQ);
@@ -57,14 +59,8 @@ public sealed class RationalDiscovery(PolynomialLibrary library, MechanisticDisc
                 var coefficients = cat(new[] { zeros_like(qq), qq, zeros_like(qq).expand(-1, -1, -1, -1, -1, o.Order - 1) }, -1);
                 var u = OdeSolve.Solve(spec, coefficients, p.permute(0, 2, 1).unsqueeze(-1), batch.select(1, 0).unsqueeze(-1).unsqueeze(-1).unsqueeze(-1), h)
                     .Values.squeeze(-1).permute(0, 2, 1);
-                var loss = (u - batch).square().mean();
-                loss.backward();
-                adam.step();
-                total += loss.item<double>() * batch.size(0);
-            }
-            lastLoss = total / W;
-            progress?.Invoke(new DiscoveryProgress(epoch / o.EpochsPerCycle, epoch % o.EpochsPerCycle, lastLoss, Active()));
-        }
+                return (u - batch).square().mean();
+            }, reports);
         using (no_grad())
         {
             maskP = maskP.logical_and(xi.abs().ge(o.Threshold));

@@ -104,6 +104,7 @@ public sealed class Trainer
                     }
                     if (o.EarlyStopping is { } early && (o.Validation is null || validated))
                         state.Observe(o.Validation is null ? mean : state.Validation!.Value, early);
+                    if (mean < o.TargetLoss) state.Stopped = true;
                     progress?.Report(new TrainingProgress(state.Step, o.Steps, mean, state.Validation, rate, clock.Elapsed));
                 }
                 if (state.Step % o.CheckpointEvery == 0) Checkpoint(state, adam);

@@ -39,6 +39,9 @@ public sealed record TrainingOptions
     /// <summary>Steps between validations.</summary>
     public int ValidateEvery { get; init; } = 100;
 
+    /// <summary>Stop as soon as a reported training loss is below this (a fit to a known target); null: never.</summary>
+    public double? TargetLoss { get; init; }
+
     /// <summary>Stop when the monitored value stops improving; null: run all <see cref="Steps"/>.</summary>
     public EarlyStopping? EarlyStopping { get; init; }
 

@@ -78,7 +78,7 @@ public sealed class TrainerTests : IDisposable
         var path = Path.Combine(_dir, "run.ckpt.json");
         var first = new Task();
         using var cancel = new CancellationTokenSource();
-        var progress = new Inline(p => { if (p.Step == 17) cancel.Cancel(); });
+        var progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == 17) cancel.Cancel(); });
         Assert.Throws<OperationCanceledException>(() => new Trainer(first.Model, Options(path)).Fit(first.Loss, progress, cancel.Token));
         Assert.Equal(17, ModelFile.Load(path).HyperInt("step", 0));
 
@@ -153,6 +153,17 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void ATargetLossEndsTheRunAtTheFirstReportBelowIt()
+    {
+        var p = new Parameter(tensor(new[] { 1.0 }));
+        var result = new Trainer(new[] { p }, new TrainingOptions { Steps = 1000, LearningRate = 0.1, TargetLoss = 0.5 })
+            .Fit(_ => p.square().sum());
+        Assert.True(result.StoppedEarly);
+        Assert.True(result.LossHistory[^1] < 0.5 && result.LossHistory[^2] >= 0.5);
+        Assert.Equal(result.LossHistory.Count, result.Steps);
+    }
+
+    [Fact]
     public void ValidationIsReportedAndMonitored()
     {
         var p = new Parameter(tensor(new[] { 3.0 }));
@@ -160,7 +171,7 @@ public sealed class TrainerTests : IDisposable
         var result = new Trainer(new[] { p }, new TrainingOptions
         {
             Steps = 50, LearningRate = 0.1, Validation = () => p.detach().abs().item<double>(), ValidateEvery = 10,
-        }).Fit(_ => p.square().sum(), new Inline(reports.Add));
+        }).Fit(_ => p.square().sum(), new SynchronousProgress<TrainingProgress>(reports.Add));
         Assert.Equal(50, reports.Count);
         Assert.Null(reports[8].Validation);
         Assert.Equal(result.Validation, reports[^1].Validation);
@@ -220,11 +231,5 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(1, s.Factor(99));
         Assert.Equal(0.5, s.Factor(100));
         Assert.Equal(0.25, s.Factor(250));
-    }
-
-    /// <summary>Synchronous IProgress (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class Inline(Action<TrainingProgress> action) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => action(value);
     }
 }
