@@ -73,14 +73,8 @@ public sealed record DiscoveredModel(string Method, LibrarySpec Library, IReadOn
         }, x0, times);
     }
 
-    public void Save(string path)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json));
-        File.Move(temp, full, overwrite: true);
-    }
+    /// <summary>Writes atomically (<see cref="IO.AtomicFile"/>).</summary>
+    public void Save(string path) => IO.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
     public static DiscoveredModel Load(string path)
     {

@@ -18,15 +18,11 @@ public sealed record ModelFile(string Kind, IReadOnlyDictionary<string, double> 
 
     private sealed record Envelope(string? Format, int Version, string? Kind, Dictionary<string, double>? HyperParameters, List<StoredTensor>? Parameters);
 
-    /// <summary>Writes to a temp file beside the target, then renames: a crash never leaves a half-written model.</summary>
+    /// <summary>Writes atomically (<see cref="AtomicFile"/>): a crash never leaves a half-written model.</summary>
     public void Save(string path)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
         var envelope = new Envelope(Format, Version, Kind, new Dictionary<string, double>(HyperParameters), Parameters.ToList());
-        File.WriteAllText(temp, JsonSerializer.Serialize(envelope, Json));
-        File.Move(temp, full, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(envelope, Json));
     }
 
     public static ModelFile Load(string path)
