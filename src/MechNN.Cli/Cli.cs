@@ -21,9 +21,14 @@ internal static class Cli
         // Before any TorchSharp call: registers the native fix for hosts whose libstdc++ predates GCC 13.
         Runtime.TorchNative.EnsureLoaded();
         var previous = AnsiConsole.Console;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        // Tables are wide; keep them readable when the output is a file or a pipe.
-        if (!console.Profile.Out.IsTerminal) console.Profile.Width = 200;
+        var target = new AnsiConsoleOutput(output);
+        // A file, a pipe or a test's writer gets plain text (no escape codes), and wide tables stay readable.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = target, Ansi = target.IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = target.IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        if (!target.IsTerminal) console.Profile.Width = 200;
         AnsiConsole.Console = console;
         try
         {

@@ -22,7 +22,7 @@ public sealed class TwoBodyProtocol
         Steps = steps;
         Step = step;
         Training = all.Take(steps).ToArray();
-        Truth = all.Skip(steps - 1).ToArray();
+        Truth = all.Skip(steps - 1).Take(steps).ToArray();
         Times = Enumerable.Range(0, steps).Select(i => i * step).ToArray();
     }
 
