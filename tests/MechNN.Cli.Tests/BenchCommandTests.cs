@@ -17,6 +17,15 @@ public sealed class BenchCommandTests : TempFolderTest
     }
 
     [Fact]
+    public void Unknown_method_is_bad_input_before_any_work()
+    {
+        var r = Mechnn.Run("bench", "solver", "--config", "lorenz", "--methods", "fused-cpu,warp-drive", "--out", In("x.json"));
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Contains("--methods: unknown method 'warp-drive'", r.Err);
+        Assert.False(File.Exists(In("x.json")));
+    }
+
+    [Fact]
     public void Solver_bench_writes_its_result_where_out_says_with_the_invocation_as_provenance()
     {
         var path = In("results/x.json");

@@ -45,7 +45,8 @@ public sealed class TaskCommandTests : TempFolderTest, IClassFixture<TrainedCirc
     /// <summary>The train and test accuracy cells of the MNN row of the circles table.</summary>
     private static string[] MnnAccuracies(string output)
     {
-        var row = output.Split('\n').Single(l => l.Contains("MNN", StringComparison.Ordinal) && l.Contains('%'));
+        // The table row, not a progress line (whose rendering depends on timing).
+        var row = output.Split('\n').Single(l => l.TrimStart().StartsWith("│ MNN", StringComparison.Ordinal));
         return row.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(2).ToArray();
     }
 

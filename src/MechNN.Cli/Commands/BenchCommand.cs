@@ -29,7 +29,7 @@ internal static class BenchCommand
         var budget = new Option<double>("--budget") { Description = "Seconds one solver may spend on one config; slower ones are timed once.", DefaultValueFactory = _ => 20 };
         var formulation = new Option<string>("--formulation") { Description = "smnn (no ε, continuity rows: the S-MNN default the reference figures use) or mnn (ε, central rows)", DefaultValueFactory = _ => "smnn" };
         var output = new Option<string?>("--out") { Description = "JSON file to write (default ./bench-solver-<device>.json)." };
-        var methods = new Option<string[]>("--methods") { Description = "Solvers to run (default: all available): torch-sequential, fused-cpu, fused-cuda, cyclic-reduction, dense-oracle", AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--methods") { Description = "Solvers to run (default: all available): " + string.Join(", ", SolverBench.MethodNames), AllowMultipleArgumentsPerToken = true };
         var command = new Command("solver", "Forward + backward of one batched solve: fused/parallel vs torch-ops sequential vs dense oracle.")
             { configs, device, dtype, reps, budget, formulation, output, methods };
         command.SetAction(parse => Run(parse, parse.GetValue(configs), parse.GetValue(device)!, parse.GetValue(dtype)!, parse.GetValue(reps),
@@ -52,9 +52,11 @@ internal static class BenchCommand
                 ?? throw new ArgumentException($"unknown config '{n}'; known: {string.Join(", ", SolverConfig.All.Select(c => c.Name))}")).ToList()
             : SolverConfig.All.ToList();
         var path = Outputs.Result(output, $"bench-solver-{deviceName}.json");
+        var only = methods is { Length: > 0 } ? methods.SelectMany(m => m.Split(',')).ToHashSet() : null;
+        foreach (var m in only ?? [])
+            if (!SolverBench.MethodNames.Contains(m)) throw new ArgumentException($"--methods: unknown method '{m}'; known: {string.Join(", ", SolverBench.MethodNames)}");
         Outputs.Check(("--out", path));
 
-        var only = methods is { Length: > 0 } ? methods.SelectMany(m => m.Split(',')).ToHashSet() : null;
         var bench = new SolverBench(dev, dtype, reps, budget, formulation == "mnn", only);
         var rows = new List<(SolverConfig Config, List<MethodResult> Results)>();
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
