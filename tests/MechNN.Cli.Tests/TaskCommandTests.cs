@@ -51,6 +51,16 @@ public sealed class TaskCommandTests : TempFolderTest, IClassFixture<TrainedCirc
     }
 
     [Fact]
+    public void A_plot_prefix_under_a_regular_file_is_refused_before_training()
+    {
+        File.WriteAllText(In("file.txt"), "");
+        var r = Mechnn.Run([.. TrainedCircles.Tiny, "--plot", In("file.txt/circles")]);
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Contains($"--plot {In("file.txt/circles")}-*.png: {In("file.txt")} is a file, not a folder", r.Err);
+        Assert.DoesNotContain("│ MNN", r.Out);
+    }
+
+    [Fact]
     public void Save_and_load_together_are_refused()
     {
         var r = Mechnn.Run([.. TrainedCircles.Tiny, "--save", In("a.json"), "--load", In("b.json")]);

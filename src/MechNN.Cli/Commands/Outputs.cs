@@ -24,8 +24,8 @@ internal static class Outputs
         }
     }
 
-    /// <summary>The first file a --plot prefix names, for <see cref="Check"/>.</summary>
-    public static string? PlotPrefix(string? prefix) => prefix is null ? null : prefix + "-check.png";
+    /// <summary>The files a --plot prefix names, as a pattern for <see cref="Check"/> (and its message).</summary>
+    public static string? PlotPrefix(string? prefix) => prefix is null ? null : prefix + "-*.png";
 
     /// <summary>The invocation as typed, rebuilt from the parsed tokens (not the process's arguments, which differ
     /// between `dotnet run`, the tool and in-process runs).</summary>
