@@ -21,7 +21,7 @@ internal static class CliErrors
         }
         catch (Exception ex) when (Code(ex) is { } code)
         {
-            error.WriteLine(code == Cancelled ? "cancelled" : $"error: {OneLine(ex.Message)}");
+            error.WriteLine($"{(code == Cancelled ? "cancelled" : "error")}: {OneLine(ex.Message)}");
             return code;
         }
     }

@@ -1,4 +1,5 @@
 using MechNN.Discovery;
+using MechNN.IO.ModelFiles;
 
 namespace MechNN.Cli.Tests;
 

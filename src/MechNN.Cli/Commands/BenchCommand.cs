@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MechNN.Cli.Bench;
+using MechNN.Cli.Rendering;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -59,13 +60,13 @@ internal static class BenchCommand
 
         var bench = new SolverBench(dev, dtype, reps, budget, formulation == "mnn", only);
         var rows = new List<(SolverConfig Config, List<MethodResult> Results)>();
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+        ProgressDisplay.Run(display =>
         {
-            var task = ctx.AddTask("bench", maxValue: selected.Count);
+            var line = display.Add("bench", selected.Count);
             foreach (var config in selected)
             {
-                rows.Add((config, bench.Run(config, s => task.Description = Markup.Escape(s))));
-                task.Increment(1);
+                rows.Add((config, bench.Run(config, line.Describe)));
+                line.Increment();
             }
         });
 
@@ -115,8 +116,7 @@ internal static class BenchCommand
         if (steps < 3) throw new ArgumentException("--steps must be at least 3.");
         var check = new AgreementCheck(ParseDevice(deviceName), steps);
         List<Agreement> results = [];
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
-            .Start(ctx => { var task = ctx.AddTask("agreement"); results = check.Run(s => task.Description = Markup.Escape(s)); });
+        ProgressDisplay.Run(display => { var line = display.Add("agreement"); results = check.Run(line.Describe); line.Complete(); });
         var table = new Table().Title($"max relative difference (u, ε vs the dense oracle; gradients vs torch-sequential on the CPU), {deviceName}, T = {steps}")
             .AddColumns("backend", "cases", "u, ε", "gradients", "worst case", "near-singular probes: u, ε", "ill-posed members named");
         foreach (var r in results)

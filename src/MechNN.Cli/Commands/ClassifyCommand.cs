@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MechNN.Experiments.Circles;
 using MechNN.IO.ModelFiles;
+using MechNN.Cli.Rendering;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -21,16 +22,19 @@ internal static class ClassifyCommand
         var files = new ModelFileOptions();
         var circles = new Command("circles", "Nested circles: inner disc (r ≤ 0.5) vs shell (1 ≤ r ≤ 1.5).") { train, test, epochs, seed, plot, output };
         files.AddTo(circles);
+        var checkpoint = new CheckpointOptions();
+        checkpoint.AddTo(circles);
         circles.SetAction(p =>
         {
             var (save, load) = files.Get(p);
-            return Run(p, p.GetValue(train), p.GetValue(test), p.GetValue(epochs), p.GetValue(seed), p.GetValue(plot), p.GetValue(output), save, load);
+            return Run(p, p.GetValue(train), p.GetValue(test), p.GetValue(epochs), p.GetValue(seed), p.GetValue(plot), p.GetValue(output), save, load, checkpoint.Get(p));
         });
         classify.Subcommands.Add(circles);
         return classify;
     }
 
-    private static int Run(ParseResult parse, int trainCount, int testCount, int epochs, long seed, string? plotPrefix, string? output, string? save, string? load)
+    private static int Run(ParseResult parse, int trainCount, int testCount, int epochs, long seed, string? plotPrefix, string? output, string? save, string? load,
+        CheckpointOptions.Settings checkpoints)
     {
         if (trainCount < 10 || testCount < 10) throw new ArgumentException("--train and --test need at least 10 points.");
         if (epochs < 1) throw new ArgumentException("--epochs must be at least 1.");
@@ -54,7 +58,7 @@ internal static class ClassifyCommand
         {
             models = new CircleClassifier[] { new MnnCircleClassifier(), new NeuralOdeClassifier(), new NeuralOdeClassifier(augment: 1) };
             names = new[] { "mnn", "node", "anode" };
-            Train(models, xTrain, yTrain, xTest, yTest, epochs, results);
+            Train(models, names, xTrain, yTrain, xTest, yTest, epochs, checkpoints, results);
             if (save is not null)
             {
                 ((MnnCircleClassifier)models[0]).Save(save);
@@ -83,17 +87,15 @@ internal static class ClassifyCommand
         return 0;
     }
 
-    private static void Train(CircleClassifier[] models, Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest, int epochs, List<CircleResult> results) =>
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+    private static void Train(CircleClassifier[] models, string[] names, Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest, int epochs,
+        CheckpointOptions.Settings checkpoints, List<CircleResult> results)
+    {
+        using var section = CliCancellation.Enter(out var cancel);
+        ProgressDisplay.Run(display =>
         {
-            foreach (var model in models)
-            {
-                var task = ctx.AddTask(Markup.Escape(model.DisplayName), maxValue: epochs);
-                results.Add(CircleTrainer.Train(model, xTrain, yTrain, xTest, yTest, epochs, progress: (e, loss) =>
-                {
-                    task.Value = e + 1;
-                    task.Description = Markup.Escape($"{model.DisplayName}: loss {loss:E2}");
-                }));
-            }
+            foreach (var (model, name) in models.Zip(names))
+                results.Add(CircleTrainer.Train(model, xTrain, yTrain, xTest, yTest, checkpoints.Apply(CircleTrainer.Protocol(epochs), name),
+                    display.Add(model.DisplayName, epochs), cancel));
         });
+    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MechNN.Experiments.Systems;
+using MechNN.Cli.Rendering;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;
@@ -21,13 +22,13 @@ internal static class DemoCommand
         var table = new Table().Title("MechNN banded solver vs closed form (plain least squares, central rows, float64)")
             .AddColumns("system", "R", "D", $"max |u−exact| T={steps}", $"T={2 * steps}", "order");
         var rows = new List<(ClosedFormOde Ode, double Coarse, double Fine)>();
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn()).Start(ctx =>
+        ProgressDisplay.Run(display =>
         {
-            var task = ctx.AddTask("solving", maxValue: ClosedFormOde.All.Count);
+            var line = display.Add("solving", ClosedFormOde.All.Count);
             foreach (var ode in ClosedFormOde.All)
             {
                 rows.Add((ode, ode.MaxError(steps), ode.MaxError(2 * steps)));
-                task.Increment(1);
+                line.Increment();
             }
         });
         foreach (var (ode, coarse, fine) in rows)

@@ -2,11 +2,12 @@ using System.CommandLine;
 using MechNN.IO.Csv;
 using MechNN.Discovery;
 using MechNN.Discovery.Sindy;
+using MechNN.IO.ModelFiles;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;
 
-/// <summary>`mechnn discover DATA.csv… --method mnn|sindy`: equations from trajectories, printed like PySINDy, saved as JSON.</summary>
+/// <summary>`mechnn discover DATA.csv… --method mnn|sindy`: equations from trajectories, printed like PySINDy, saved as a model file.</summary>
 internal static class DiscoverCommand
 {
     public static Command Create()
@@ -25,7 +26,7 @@ internal static class DiscoverCommand
         var precision = new Option<int>("--precision") { DefaultValueFactory = _ => 3 };
         var xiNetwork = new Option<int>("--xi-network") { Description = "MNN: ξ from an MLP of this width (0 = direct parameter).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
-        var output = new Option<string?>("--output", "-o") { Description = "Model JSON to write." };
+        var output = new Option<string?>("--output", "-o") { Description = "Model file to write (read by `mechnn simulate`)." };
         var latex = new Option<bool>("--latex") { Description = "Also print the equations as LaTeX." };
         var plot = new Option<string?>("--plot") { Description = "PNG: the first trajectory against the discovered model simulated from its first state." };
         var command = new Command("discover", "Discover governing equations from trajectory data.")
@@ -49,33 +50,31 @@ internal static class DiscoverCommand
         var trajectories = TrajectoryCsv.ReadAll(files, dt, minimumRows: method == "mnn" ? options.Window : 3);
         var names = trajectories[0].Names;
         var spec = LibrarySpec.Parse(libraryText, names.Count);
-        double[][] coefficients;
-        if (method == "sindy")
-        {
-            var sindy = new SindyModel(spec.Build(), new Stlsq(threshold)).Fit(trajectories.Select(t => (t.States, t.Times)).ToList(), names);
-            coefficients = sindy.Coefficients!;
-            AnsiConsole.MarkupLine($"R² of the derivatives: {sindy.Score(trajectories[0].States, trajectories[0].Times):F6}");
-        }
+        var data = trajectories.Select(t => (t.States, t.Times)).ToList();
+        DiscoveredModel model;
+        if (method == "sindy") model = new SindyModel(spec.Build(), new Stlsq(threshold)).Fit(data, names);
         else
         {
-            double step = trajectories[0].Times[1] - trajectories[0].Times[0];
-            for (int k = 0; k < trajectories.Count; k++)
-                for (int i = 1; i < trajectories[k].Times.Length; i++)
-                    if (Math.Abs(trajectories[k].Times[i] - trajectories[k].Times[i - 1] - step) > 1e-9 * Math.Max(1, step))
-                        throw new ArgumentException($"{files[k]}: --method mnn needs one uniform time step in every file (row {i + 2} breaks it).");
-            MechanisticDiscovery? mnn = null;
-            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+            DiscoveredModel? fitted = null;
+            try
             {
-                var task = ctx.AddTask("MNN discovery", maxValue: options.Cycles * (options.EpochsPerCycle + 1));
-                mnn = new MechanisticDiscovery(spec.Build(), options).Fit(trajectories.Select(t => t.States).ToList(), step, names, p =>
+                AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
                 {
-                    task.Increment(1);
-                    task.Description = Markup.Escape($"cycle {p.Cycle + 1}/{options.Cycles}: loss {p.Loss:E3}, {p.ActiveTerms} active terms");
+                    var task = ctx.AddTask("MNN discovery", maxValue: options.Cycles * (options.EpochsPerCycle + 1));
+                    fitted = new MechanisticDiscovery(spec.Build(), options).Fit(data, names, p =>
+                    {
+                        task.Increment(1);
+                        task.Description = Markup.Escape($"cycle {p.Cycle + 1}/{options.Cycles}: loss {p.Loss:E3}, {p.ActiveTerms} active terms");
+                    });
                 });
-            });
-            coefficients = mnn!.Coefficients!;
+            }
+            catch (NonUniformStepsException ex)
+            {
+                throw new ArgumentException($"{files[ex.Trajectory]}: --method mnn needs one uniform time step in every file (row {ex.Sample + 2} breaks it).");
+            }
+            model = fitted!;
         }
-        var model = new DiscoveredModel(method, spec, names, coefficients);
+        AnsiConsole.MarkupLine($"R² of the derivatives: {model.Score(trajectories[0].States, trajectories[0].Times):F6}");
         foreach (var line in model.Equations(precision)) AnsiConsole.Profile.Out.Writer.WriteLine(line);
         if (latex) AnsiConsole.Profile.Out.Writer.WriteLine(model.ToLatex(precision));
         if (output is not null)

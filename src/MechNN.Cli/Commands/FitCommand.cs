@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MechNN.Experiments.F16;
 using MechNN.IO.ModelFiles;
+using MechNN.Cli.Rendering;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;
@@ -27,11 +28,14 @@ internal static class FitCommand
         var files = new ModelFileOptions();
         var f16 = new Command("f16", "Acceleration2 driven by Acceleration1: train on samples 0–999, forecast to 4999.") { path, iterations, seeds, models, window, hidden, plot, output };
         files.AddTo(f16);
+        var checkpoint = new CheckpointOptions();
+        checkpoint.AddTo(f16);
         f16.SetAction(p =>
         {
             var (save, load) = files.Get(p);
             var create = (string name, long seed) => VibrationModels.Create(name, seed, p.GetValue(window), p.GetValue(hidden));
-            return Run(p, p.GetValue(path)!, p.GetValue(iterations), p.GetValue(seeds), F16Plan.Parse(p.GetValue(models)!, saving: save is not null), create, p.GetValue(plot), p.GetValue(output), save, load);
+            return Run(p, p.GetValue(path)!, p.GetValue(iterations), p.GetValue(seeds), F16Plan.Parse(p.GetValue(models)!, saving: save is not null), create, p.GetValue(plot),
+                p.GetValue(output), save, load, checkpoint.Get(p));
         });
         fit.Subcommands.Add(f16);
         fit.Subcommands.Add(TwoBodyCommand.Create());
@@ -39,7 +43,7 @@ internal static class FitCommand
     }
 
     private static int Run(ParseResult parse, string path, int iterations, int seeds, F16Plan plan, Func<string, long, IVibrationModel> create, string? plot,
-        string? output, string? save, string? load)
+        string? output, string? save, string? load, CheckpointOptions.Settings checkpoints)
     {
         if (iterations < 1 || seeds < 1) throw new ArgumentException("--iterations and --seeds must be at least 1.");
         var resultPath = load is null || output is not null ? Outputs.Result(output, "fit-f16.json") : null;
@@ -54,7 +58,8 @@ internal static class FitCommand
         }
         else
         {
-            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+            using var section = CliCancellation.Enter(out var cancel);
+            ProgressDisplay.Run(display =>
             {
                 for (long seed = 0; seed < seeds; seed++)
                 {
@@ -62,9 +67,8 @@ internal static class FitCommand
                     foreach (var name in plan.Models)
                     {
                         var model = create(name, seed);
-                        var task = ctx.AddTask($"seed {seed}: {name}", maxValue: iterations);
-                        var r = VibrationTrainer.Train(model, data.Forcing, data.Target, seed, iterations: iterations, reachLoss: reach,
-                            progress: (i, l) => { task.Value = i + 1; task.Description = $"seed {seed}: {name}, loss {l:E3}"; });
+                        var r = VibrationTrainer.Train(model, data.Forcing, data.Target, seed, checkpoints.Apply(VibrationTrainer.Protocol(iterations), $"seed{seed}-{name}"),
+                            reachLoss: reach, progress: display.Add($"seed {seed}: {name}", iterations), cancellation: cancel);
                         if (name == F16Plan.Reference) reach = r.LossHistory[^1];
                         results.Add(r);
                         plan.Offer(name, model, r);

@@ -10,7 +10,7 @@ internal static class SimulateCommand
 {
     public static Command Create()
     {
-        var modelPath = new Argument<string>("model") { Description = "Model JSON written by `mechnn discover -o`." };
+        var modelPath = new Argument<string>("model") { Description = "Model file written by `mechnn discover -o`." };
         var x0 = new Option<string>("--x0") { Description = "Initial state, comma-separated.", Required = true };
         var t1 = new Option<double>("--t1") { Description = "Final time.", DefaultValueFactory = _ => 10 };
         var dt = new Option<double>("--dt") { Description = "Output spacing.", DefaultValueFactory = _ => 0.01 };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MechNN.Experiments.Sine;
+using MechNN.Cli.Rendering;
 using MechNN.IO;
 using Spectre.Console;
 using TorchSharp;
@@ -51,17 +52,10 @@ internal static class SineBenchCommand
             f == "smnn" ? new Ode.OdeSpec(2) { InitialSteps = 0, Epsilon = false, TopOrder = Ode.TopOrderRows.Continuity } : null)).ToList();
         if (!skipRk4) models.Add(new NeuralOdeSineModel(data.Times, device, ScalarType.Float64, seed));
         var results = new List<SineFitResult>();
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+        ProgressDisplay.Run(display =>
         {
             foreach (var model in models)
-            {
-                var task = ctx.AddTask(Markup.Escape(model.Name), maxValue: iterations);
-                results.Add(SineFitTrainer.Train(model, targets, data.Clean, progress: (i, loss) =>
-                {
-                    task.Value = i + 1;
-                    task.Description = Markup.Escape($"{model.Name}: MSE {loss:F4}");
-                }));
-            }
+                results.Add(SineFitTrainer.Train(model, targets, data.Clean, progress: display.Add(model.Name, iterations)));
         });
 
         var rk4 = results.FirstOrDefault(r => r.Model.StartsWith("Neural ODE", StringComparison.Ordinal));

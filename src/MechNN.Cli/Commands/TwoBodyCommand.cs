@@ -2,6 +2,7 @@ using System.CommandLine;
 using MechNN.Experiments.Systems;
 using MechNN.IO.ModelFiles;
 using MechNN.Experiments.TwoBody;
+using MechNN.Cli.Rendering;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -20,15 +21,18 @@ internal static class TwoBodyCommand
         var files = new ModelFileOptions();
         var command = new Command("two-body", "Masses 10 and 20, G = 2: learn c₂/c₁ per axis (truth 2) and forecast.") { iterations, steps, seed, plot, output };
         files.AddTo(command);
+        var checkpoint = new CheckpointOptions();
+        checkpoint.AddTo(command);
         command.SetAction(p =>
         {
             var (save, load) = files.Get(p);
-            return Run(p, p.GetValue(iterations), p.GetValue(steps), p.GetValue(seed), p.GetValue(plot), p.GetValue(output), save, load);
+            return Run(p, p.GetValue(iterations), p.GetValue(steps), p.GetValue(seed), p.GetValue(plot), p.GetValue(output), save, load, checkpoint.Get(p));
         });
         return command;
     }
 
-    private static int Run(ParseResult parse, int iterations, int steps, long seed, string? plot, string? output, string? save, string? load)
+    private static int Run(ParseResult parse, int iterations, int steps, long seed, string? plot, string? output, string? save, string? load,
+        CheckpointOptions.Settings checkpoints)
     {
         if (iterations < 1) throw new ArgumentException("--iterations must be ≥ 1.");
         var resultPath = load is null || output is not null ? Outputs.Result(output, "fit-two-body.json") : null;
@@ -43,23 +47,19 @@ internal static class TwoBodyCommand
         // A loaded model is not trained: its ratios and its loss on the same windows; the Neural ODE baseline is not saved.
         if (load is not null) result = protocol.Evaluate(model);
         else
-            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+        {
+            using var section = CliCancellation.Enter(out var cancel);
+            ProgressDisplay.Run(display =>
             {
-                var task = ctx.AddTask("training", maxValue: iterations);
-                result = MassRatioTrainer.Train(model, training, iterations: iterations, progress: (i, loss, rx, ry) =>
-                {
-                    task.Value = i + 1;
-                    task.Description = $"MNN: loss {loss:E2}, c2/c1 x {rx:F4} y {ry:F4}";
-                });
-                var nodeTask = ctx.AddTask("Neural ODE", maxValue: iterations);
+                var line = display.Add("MNN", iterations);
+                line.Detail = () => { var (rx, ry) = MassRatioTrainer.Ratios(model); return $"c2/c1 x {rx:F4} y {ry:F4}"; };
+                result = MassRatioTrainer.Train(model, training, checkpoints.Apply(MassRatioTrainer.Protocol(iterations), "mnn"), progress: line, cancellation: cancel);
                 var sw = System.Diagnostics.Stopwatch.StartNew();
-                nodeLoss = MassRatioTrainer.TrainWindows(node, training, iterations: iterations, progress: (i, loss) =>
-                {
-                    nodeTask.Value = i + 1;
-                    nodeTask.Description = $"Neural ODE: loss {loss:E2}";
-                });
+                nodeLoss = MassRatioTrainer.TrainWindows(node, training, checkpoints.Apply(MassRatioTrainer.Protocol(iterations), "node"),
+                    progress: display.Add("Neural ODE", iterations), cancellation: cancel).FinalLoss;
                 nodeSeconds = sw.Elapsed.TotalSeconds;
             });
+        }
         if (save is not null)
         {
             model.Save(save);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MechNN.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,25 +11,18 @@ public sealed record CircleResult(string Model, int Epochs, double TrainAccuracy
 /// <summary>Full-batch Adam on the mean squared error to the ±1 labels (the ANODE paper's setting), then accuracy.</summary>
 public static class CircleTrainer
 {
+    /// <summary>Trains <paramref name="model"/> (moved to float64) for <c>options.Steps</c> full-batch steps, then measures it.</summary>
     public static CircleResult Train(CircleClassifier model, Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest,
-        int epochs, double learningRate = 1e-2, Action<int, double>? progress = null)
+        TrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         model.to(ScalarType.Float64);
-        var adam = optim.Adam(model.parameters(), lr: learningRate);
         var sw = Stopwatch.StartNew();
-        double loss = double.NaN;
-        for (int epoch = 0; epoch < epochs; epoch++)
-        {
-            using var scope = NewDisposeScope();
-            adam.zero_grad();
-            var l = (model.forward(xTrain) - yTrain).square().mean();
-            l.backward();
-            adam.step();
-            loss = l.item<double>();
-            progress?.Invoke(epoch, loss);
-        }
-        return new CircleResult(model.DisplayName, epochs, Accuracy(model, xTrain, yTrain), Accuracy(model, xTest, yTest), loss, sw.Elapsed.TotalSeconds);
+        var run = new Trainer(model, options).Fit(_ => (model.forward(xTrain) - yTrain).square().mean(), progress, cancellation);
+        return new CircleResult(model.DisplayName, run.Steps, Accuracy(model, xTrain, yTrain), Accuracy(model, xTest, yTest), run.FinalLoss, sw.Elapsed.TotalSeconds);
     }
+
+    /// <summary>The protocol's optimiser settings: full-batch Adam, learning rate 1e-2.</summary>
+    public static TrainingOptions Protocol(int epochs) => new() { Steps = epochs, LearningRate = 1e-2 };
 
     /// <summary>The same metrics for a model as it stands (e.g. loaded from a file): no training, loss = train MSE now.</summary>
     public static CircleResult Evaluate(CircleClassifier model, Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest)

@@ -26,10 +26,12 @@ public static class BeyondPolynomials
         var mnn = new MechanisticDiscovery(new PolynomialLibrary(2, 2), new MechanisticDiscoveryOptions
         {
             Window = 50, Stride = 10, BatchSize = 64, Cycles = 2, EpochsPerCycle = 10, DenoiserWidth = 0, LearningRate = 1e-3, Threshold = 0.05,
-            Nonlinearity = v => v.tanh(), InverseNonlinearity = v => Math.Atanh(Math.Clamp(v, -0.999999, 0.999999)),
-        }).Fit(x, 0.01);
+            Nonlinearity = OuterFunction.Tanh,
+        }).Fit(x, t);
         var sindy = new SindyModel(new PolynomialLibrary(2, 3), new Stlsq(0.05)).Fit(x, t);
-        return Compare(system, new[] { 3.0, 0 }, 20, mnn.Equations().Select(e => "tanh: " + e).ToList(), mnn.Predict, sindy.Equations(), sindy.Predict);
+        // Printed as "tanh: (x0)' = …" (the linear combination inside g), as the paper's Fig. 2 lists them.
+        var inner = new DiscoveredModel(mnn.Method, mnn.Library, mnn.Names, mnn.Coefficients);
+        return Compare(system, new[] { 3.0, 0 }, 20, mnn, inner.Equations().Select(e => "tanh: " + e).ToList(), sindy);
     }
 
     public static BeyondPolynomialResult Rational()
@@ -39,26 +41,26 @@ public static class BeyondPolynomials
         var mnn = new RationalDiscovery(new PolynomialLibrary(1, 2), new MechanisticDiscoveryOptions
         {
             Window = 50, Stride = 25, BatchSize = 64, Cycles = 1, EpochsPerCycle = 20, LearningRate = 1e-3, Threshold = 0.05,
-        }).Fit(x, 0.01);
+        }).Fit(x, t);
         var sindy = new SindyModel(new PolynomialLibrary(1, 4), new Stlsq(0.05)).Fit(x, t);
-        return Compare(system, new[] { -6.0 }, 25, mnn.Equations(), mnn.Predict, sindy.Equations(), sindy.Predict);
+        return Compare(system, new[] { -6.0 }, 25, mnn, mnn.Equations(), sindy);
     }
 
-    private static BeyondPolynomialResult Compare(DynamicalSystem system, double[] x0, double end, IReadOnlyList<string> mnnEquations,
-        Func<double[], double[]> mnn, IReadOnlyList<string> sindyEquations, Func<double[], double[]> sindy)
+    private static BeyondPolynomialResult Compare(DynamicalSystem system, double[] x0, double end, DiscoveredModel mnn, IReadOnlyList<string> mnnEquations,
+        DiscoveredModel sindy)
     {
         var times = Enumerable.Range(0, (int)(end / 0.02) + 1).Select(i => i * 0.02).ToArray();
         var truth = new DormandPrince45(1e-10, 1e-10).Integrate((_, s) => system.Derivative(s), x0, times);
-        ComparisonRun Run(string name, IReadOnlyList<string> equations, Func<double[], double[]> f)
+        ComparisonRun Run(string name, IReadOnlyList<string> equations, DiscoveredModel model)
         {
             try
             {
-                var sim = new DormandPrince45(1e-8, 1e-8).Integrate((_, s) => f(s), x0, times);
+                var sim = model.Simulate(x0, times, 1e-8, 1e-8);
                 double rms = Math.Sqrt(sim.Zip(truth, (a, b) => a.Zip(b, (p, q) => (p - q) * (p - q)).Sum()).Average());
                 return new ComparisonRun(name, equations, sim, rms);
             }
             catch (IntegrationDivergedException) { return new ComparisonRun(name, equations, null, double.PositiveInfinity); }
         }
-        return new BeyondPolynomialResult(system.Name, times, truth, Run("MNN", mnnEquations, mnn), Run("SINDy (polynomial)", sindyEquations, sindy));
+        return new BeyondPolynomialResult(system.Name, times, truth, Run("MNN", mnnEquations, mnn), Run("SINDy (polynomial)", sindy.Equations(), sindy));
     }
 }

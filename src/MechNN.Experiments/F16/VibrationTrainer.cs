@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MechNN.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,34 +15,33 @@ public sealed record VibrationResult(string Model, long Seed, int Iterations, do
 /// </summary>
 public static class VibrationTrainer
 {
-    public static VibrationResult Train(IVibrationModel model, double[] forcing, double[] target, long seed, int trainSteps = 1000,
-        int iterations = 1000, double learningRate = 0.01, double? reachLoss = null, Action<int, double>? progress = null)
+    /// <summary>Trains on the first <paramref name="trainSteps"/> samples, then evaluates the whole record.</summary>
+    /// <param name="reachLoss">A train-loss level whose first crossing (iteration and seconds) is recorded.</param>
+    public static VibrationResult Train(IVibrationModel model, double[] forcing, double[] target, long seed, TrainingOptions options, int trainSteps = 1000,
+        double? reachLoss = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        var a1 = tensor(forcing, dtype: ScalarType.Float64);
-        var trainForcing = a1.narrow(0, 0, trainSteps);
+        var trainForcing = tensor(forcing, dtype: ScalarType.Float64).narrow(0, 0, trainSteps);
         var trainTarget = tensor(target.Take(trainSteps).ToArray(), dtype: ScalarType.Float64);
-        var adam = optim.Adam(model.Parameters(), lr: learningRate);
-        var history = new double[iterations];
         var sw = Stopwatch.StartNew();
         int reachedAt = -1;
         double reachedSeconds = double.NaN;
-        for (int i = 0; i < iterations; i++)
+        var watch = new ProgressTee(progress, p =>
         {
-            using var scope = NewDisposeScope();
-            adam.zero_grad();
-            var loss = (model.Predict(trainForcing, target[0]) - trainTarget).square().mean();
-            loss.backward();
-            adam.step();
-            history[i] = loss.item<double>();
-            if (reachLoss is { } level && reachedAt < 0 && history[i] <= level) { reachedAt = i + 1; reachedSeconds = sw.Elapsed.TotalSeconds; }
-            progress?.Invoke(i, history[i]);
-        }
+            if (reachLoss is { } level && reachedAt < 0 && p.Loss <= level) { reachedAt = p.Step; reachedSeconds = sw.Elapsed.TotalSeconds; }
+        });
+        var run = new Trainer(model.Parameters(), options with { ReportEvery = 1 })
+            .Fit(_ => (model.Predict(trainForcing, target[0]) - trainTarget).square().mean(), watch, cancellation);
         double seconds = sw.Elapsed.TotalSeconds;
         return Evaluate(model, forcing, target, trainSteps) with
         {
-            Seed = seed, Iterations = iterations, IterationsToReach = reachedAt, SecondsToReach = reachedSeconds, Seconds = seconds, LossHistory = history,
+            Seed = seed, Iterations = run.Steps, IterationsToReach = reachedAt, SecondsToReach = reachedSeconds, Seconds = seconds,
+            LossHistory = run.LossHistory.ToArray(),
         };
     }
+
+    /// <summary>The SONODE protocol's optimiser settings: Adam, learning rate 0.01.</summary>
+    public static TrainingOptions Protocol(int iterations = 1000) => new() { Steps = iterations, LearningRate = 0.01 };
+
 
     /// <summary>
     /// The protocol's metrics of a model as it stands (trained here or loaded from a file): forecast of the whole record,

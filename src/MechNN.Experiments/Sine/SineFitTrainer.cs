@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using MechNN.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,40 +6,30 @@ namespace MechNN.Experiments.Sine;
 
 /// <summary>
 /// Trains a <see cref="ISineModel"/> with Adam on the MSE to a sequence of noisy targets (fresh noise each iteration,
-/// as in the paper's §5.7), timing every iteration with the device synchronised.
+/// as in the paper's §5.7), timing every iteration (each report reads the loss back, which synchronises the device).
 /// </summary>
 public static class SineFitTrainer
 {
+    /// <summary>One Adam step per target, learning rate <paramref name="learningRate"/>; median step time and final errors.</summary>
     public static SineFitResult Train(ISineModel model, IReadOnlyList<Tensor> targets, Tensor clean, double learningRate = 1e-2,
-        Action<int, double>? progress = null)
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var parameters = model.Parameters().ToList();
         var device = parameters[0].device;
         var dtype = parameters[0].dtype;
-        var adam = optim.Adam(parameters, lr: learningRate);
+        // Moved before training so that the timed steps hold only the model's work.
+        var onDevice = targets.Select(t => t.to(dtype, device)).ToList();
         var times = new List<double>();
-        double first = double.NaN, last = double.NaN;
-        for (int i = 0; i < targets.Count; i++)
-        {
-            using var scope = NewDisposeScope();
-            var target = targets[i].to(dtype, device);
-            var sw = Stopwatch.StartNew();
-            adam.zero_grad();
-            var loss = (model.Predict() - target).square().mean();
-            loss.backward();
-            adam.step();
-            if (device.type == DeviceType.CUDA) cuda.synchronize();
-            times.Add(sw.Elapsed.TotalMilliseconds);
-            last = loss.item<double>();
-            if (i == 0) first = last;
-            progress?.Invoke(i, last);
-        }
+        var last = TimeSpan.Zero;
+        var watch = new ProgressTee(progress, p => { times.Add((p.Elapsed - last).TotalMilliseconds); last = p.Elapsed; });
+        var run = new Trainer(parameters, new TrainingOptions { Steps = targets.Count, LearningRate = learningRate })
+            .Fit(step => (model.Predict() - onDevice[step]).square().mean(), watch, cancellation);
         using var noGrad = no_grad();
         var fit = model.Predict().to(ScalarType.Float64).cpu();
         double noisy = (fit - targets[^1]).square().mean().item<double>();
         double cleanMse = (fit - clean).square().mean().item<double>();
         // The first iterations include JIT/warm-up; the median is robust to them.
         times.Sort();
-        return new SineFitResult(model.Name, targets.Count, times[times.Count / 2], first, noisy, cleanMse);
+        return new SineFitResult(model.Name, targets.Count, times[times.Count / 2], run.LossHistory[0], noisy, cleanMse);
     }
 }

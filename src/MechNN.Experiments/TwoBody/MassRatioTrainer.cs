@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MechNN.Experiments.Systems;
 using MechNN.Integrators;
+using MechNN.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,25 +22,16 @@ public static class MassRatioTrainer
         return (system.Trajectory(system.RandomInitialState(seed), step, steps, tolerance: 1e-11).X, step);
     }
 
-    /// <summary>Trains any windowed position model (the MNN or the Neural ODE baseline) on the same windows; returns the final loss.</summary>
-    public static double TrainWindows(nn.Module<Tensor, Tensor> model, double[][] states, int window = 50, int stride = 10, int iterations = 600,
-        double learningRate = 3e-3, Action<int, double>? progress = null)
+    /// <summary>Trains any windowed position model (the MNN or the Neural ODE baseline) full-batch on the same windows.</summary>
+    public static TrainingResult TrainWindows(nn.Module<Tensor, Tensor> model, double[][] states, TrainingOptions options, int window = 50, int stride = 10,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var (windows, target) = Windows(states, window, stride);
-        var adam = optim.Adam(model.parameters(), lr: learningRate);
-        double loss = double.NaN;
-        for (int i = 0; i < iterations; i++)
-        {
-            using var scope = NewDisposeScope();
-            adam.zero_grad();
-            var l = (model.forward(windows) - target).square().mean();
-            l.backward();
-            adam.step();
-            loss = l.item<double>();
-            progress?.Invoke(i, loss);
-        }
-        return loss;
+        return new Trainer(model, options).Fit(_ => (model.forward(windows) - target).square().mean(), progress, cancellation);
     }
+
+    /// <summary>The protocol's optimiser settings: full-batch Adam, learning rate 3e-3 (600 iterations in the paper task).</summary>
+    public static TrainingOptions Protocol(int iterations = 600) => new() { Steps = iterations, LearningRate = 3e-3 };
 
     /// <summary>Overlapping windows (W, T, 8) of the states and their positions (W, T, 2 bodies, 2 axes), the training targets.</summary>
     private static (Tensor Windows, Tensor Target) Windows(double[][] states, int window, int stride)
@@ -58,17 +50,14 @@ public static class MassRatioTrainer
         return (model.forward(windows) - target).square().mean().item<double>();
     }
 
-    public static MassRatioResult Train(MassRatioModel model, double[][] states, int window = 50, int stride = 10, int iterations = 600,
-        double learningRate = 3e-3, Action<int, double, double, double>? progress = null)
+    /// <summary>Trains the restricted MNN and reads off the learned mass ratios.</summary>
+    public static MassRatioResult Train(MassRatioModel model, double[][] states, TrainingOptions options, int window = 50, int stride = 10,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var sw = Stopwatch.StartNew();
-        double loss = TrainWindows(model, states, window, stride, iterations, learningRate, progress is null ? null : (i, l) =>
-        {
-            var (rx, ry) = Ratios(model);
-            progress(i, l, rx, ry);
-        });
+        var run = TrainWindows(model, states, options, window, stride, progress, cancellation);
         var (x, y) = Ratios(model);
-        return new MassRatioResult(x, y, loss, iterations, sw.Elapsed.TotalSeconds);
+        return new MassRatioResult(x, y, run.FinalLoss, run.Steps, sw.Elapsed.TotalSeconds);
     }
 
     public static (double X, double Y) Ratios(MassRatioModel model)

@@ -1,5 +1,4 @@
 using MechNN.Discovery.Libraries;
-using MechNN.Integrators;
 using MechNN.Numerics;
 using MechNN.Ode;
 using TorchSharp;
@@ -7,9 +6,6 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MechNN.Discovery;
-
-/// <summary>Progress of a discovery run: cycle, epoch (= EpochsPerCycle after the cycle's pruning), loss, active terms.</summary>
-public readonly record struct DiscoveryProgress(int Cycle, int Epoch, double Loss, int ActiveTerms);
 
 /// <summary>
 /// MNN equation discovery (paper §5.1): the data are cut into windows; on each window the mechanistic layer solves
@@ -20,35 +16,22 @@ public readonly record struct DiscoveryProgress(int Cycle, int Epoch, double Los
 /// ("integral" STLSQ: regress the windows on the solutions driven by each feature alone), then Adam refines ξ and the
 /// denoiser jointly.
 /// </summary>
-public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticDiscoveryOptions? options = null)
+/// <param name="library">The candidate library Θ.</param>
+/// <param name="options">Windows, training and thresholding settings.</param>
+public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticDiscoveryOptions? options = null) : WindowedDiscovery(options)
 {
+    /// <summary>The candidate library Θ.</summary>
     public ICandidateLibrary Library { get; } = library;
-    public MechanisticDiscoveryOptions Options { get; } = options ?? new MechanisticDiscoveryOptions();
-    /// <summary>ξ[target][feature] (zeros where pruned) after fitting.</summary>
-    public double[][]? Coefficients { get; private set; }
-    public IReadOnlyList<string> StateNames { get; private set; } = Array.Empty<string>();
 
-    public MechanisticDiscovery Fit(double[][] data, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null) =>
-        Fit(new[] { data }, dt, names, progress);
-
-    /// <summary>Several trajectories of one system (same state width and step): their windows are pooled.</summary>
-    public MechanisticDiscovery Fit(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null)
+    private protected override DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, Action<DiscoveryProgress>? progress)
     {
-        if (trajectories.Count == 0) throw new ArgumentException("At least one trajectory is needed.");
         var o = Options;
         int n = trajectories[0][0].Length, L = o.Window;
-        for (int k = 0; k < trajectories.Count; k++)
-        {
-            if (trajectories[k].Length < L) throw new ArgumentException($"trajectory {k}: {trajectories[k].Length} samples are fewer than one window of {L}.");
-            if (trajectories[k][0].Length != n) throw new ArgumentException($"trajectory {k} has {trajectories[k][0].Length} states, trajectory 0 has {n}.");
-        }
-        StateNames = names ?? Enumerable.Range(0, n).Select(i => $"x{i}").ToList();
         manual_seed(o.Seed);
         using var scope = NewDisposeScope();
-        var windows = cat(trajectories.Select(data => tensor(data.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64)
-            .reshape(data.Length, n).unfold(0, L, o.Stride).permute(0, 2, 1)).ToArray(), 0).contiguous();   // (W, L, n)
+        var windows = Windows(trajectories);                                             // (W, L, n)
         long W = windows.size(0);
-        int features = Library.FeatureNames(StateNames).Count;
+        int features = Library.FeatureNames(stateNames).Count;
 
         var spec = new OdeSpec(o.Order) { InitialSteps = 1, InitialOrders = 1, Epsilon = false };
         var derivativeOnly = zeros(o.Order + 1, dtype: ScalarType.Float64);
@@ -91,7 +74,7 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
                     adam.zero_grad();
                     var v = Denoise(batch);
                     var drive = Library.Evaluate(v).matmul(xi.Value() * mask);
-                    var u = Solve(frozen, o.Nonlinearity is null ? drive : o.Nonlinearity(drive), v.select(1, 0));
+                    var u = Solve(frozen, o.Nonlinearity is null ? drive : o.Nonlinearity.ApplyTensor(drive), v.select(1, 0));
                     var loss = (u - batch).square().mean() + (v - batch).square().mean();
                     loss.backward();
                     adam.step();
@@ -108,9 +91,12 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
             // Final exact refit on the last support (the "unbias" step of STLSQ, through the ODE solve).
             var best = o.Nonlinearity is null ? IntegralLeastSquares(frozen, Denoise(windows), windows, mask, threshold: 0) : xi.Value();
             var final = (best * mask).t().contiguous();
-            Coefficients = Enumerable.Range(0, n).Select(d => final[d].data<double>().ToArray()).ToArray();
+            var coefficients = Enumerable.Range(0, n).Select(d => final[d].data<double>().ToArray()).ToArray();
+            return new DiscoveredModel("mnn", Library, stateNames, coefficients, outer: o.Nonlinearity, settings: new Dictionary<string, double>(Settings(dt))
+            {
+                ["denoiserWidth"] = o.DenoiserWidth, ["xiNetworkWidth"] = o.XiNetworkWidth,
+            });
         }
-        return this;
     }
 
     /// <summary>u for rhs (B, L, n) from u(0) = v0 (B, n): one frozen solve, members × dims as batch.</summary>
@@ -161,7 +147,7 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
     /// <summary>Start for u' = g(Θξ): sparse least squares of g⁻¹(ẋ) (second-order differences) on Θ(x).</summary>
     private Tensor InverseDerivativeLeastSquares(IReadOnlyList<double[][]> trajectories, double dt, int features)
     {
-        var inverse = Options.InverseNonlinearity ?? throw new ArgumentException("A Nonlinearity needs its InverseNonlinearity.");
+        var inverse = Options.Nonlinearity!.Inverse;
         var dx = trajectories.SelectMany(data => new Sindy.FiniteDifference().Differentiate(data, Enumerable.Range(0, data.Length).Select(i => i * dt).ToArray()));
         var target = dx.Select(r => r.Select(inverse).ToArray()).ToArray();
         var xi = new Sindy.Stlsq(Options.Threshold).Fit(trajectories.SelectMany(d => d).Select(r => Library.Evaluate(r)).ToArray(), target);
@@ -169,21 +155,4 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         for (int d = 0; d < xi.Length; d++) for (int f = 0; f < features; f++) result[f, d] = tensor(xi[d][f], dtype: ScalarType.Float64);
         return result;
     }
-
-    public double[] Predict(double[] state)
-    {
-        var c = Coefficients ?? throw new InvalidOperationException("Fit the model first.");
-        var theta = Library.Evaluate(state);
-        var drive = c.Select(row => row.Zip(theta, (a, b) => a * b).Sum()).ToArray();
-        if (Options.Nonlinearity is null) return drive;
-        using var scope = NewDisposeScope();
-        return Options.Nonlinearity(tensor(drive, dtype: ScalarType.Float64)).data<double>().ToArray();
-    }
-
-    public double[][] Simulate(double[] x0, IReadOnlyList<double> times) =>
-        new DormandPrince45(1e-10, 1e-10).Integrate((_, s) => Predict(s), x0, times);
-
-    public IReadOnlyList<string> Equations(int precision = 3) =>
-        EquationFormatter.Format(Coefficients ?? throw new InvalidOperationException("Fit the model first."),
-            Library.FeatureNames(StateNames), StateNames, precision);
 }

@@ -23,13 +23,11 @@ public sealed record MechanisticDiscoveryOptions
     /// </summary>
     public int Order { get; init; } = 3;
     /// <summary>
-    /// A known outer function g for u' = g(Θ(v)ξ) (paper §5.1, e.g. tanh), with its inverse. The exact least-squares
-    /// start no longer applies; ξ starts from least squares of g⁻¹(finite-difference derivatives) on Θ, then training
-    /// through the solver refines it. The inverse receives raw derivative estimates: clip them into g's range
-    /// (for tanh: <c>v => Math.Atanh(Math.Clamp(v, -0.999999, 0.999999))</c>).
+    /// A known outer function g for u' = g(Θ(v)ξ) (paper §5.1, e.g. <see cref="OuterFunction.Tanh"/>). The exact
+    /// least-squares start no longer applies; ξ starts from least squares of g⁻¹(finite-difference derivatives) on Θ,
+    /// then training through the solver refines it. The fitted model keeps g.
     /// </summary>
-    public Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? Nonlinearity { get; init; }
+    public OuterFunction? Nonlinearity { get; init; }
     /// <summary>0: ξ is a direct parameter; &gt; 0: ξ is produced by an MLP of this width from a learnable 64-d code (reference variant).</summary>
     public int XiNetworkWidth { get; init; }
-    public Func<double, double>? InverseNonlinearity { get; init; }
 }

@@ -1,6 +1,5 @@
 using MechNN.Discovery.Libraries;
 using MechNN.Discovery.Sindy;
-using MechNN.Integrators;
 using MechNN.Ode;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -15,36 +14,35 @@ namespace MechNN.Discovery;
 /// least squares u' = p − (Θ₀η)·u' on finite differences with thresholding; Adam then fits ξ, η through the solver on
 /// windows (gradients reach the time-varying coefficients), and a final thresholding prunes both.
 /// </summary>
-public sealed class RationalDiscovery(PolynomialLibrary library, MechanisticDiscoveryOptions? options = null)
+/// <param name="library">The numerator library Θ (with its constant); the denominator uses it without the constant.</param>
+/// <param name="options">Windows and training settings (Cycles × EpochsPerCycle epochs, then one thresholding).</param>
+public sealed class RationalDiscovery(PolynomialLibrary library, MechanisticDiscoveryOptions? options = null) : WindowedDiscovery(options)
 {
+    /// <summary>The numerator library Θ.</summary>
     public PolynomialLibrary Library { get; } = library.IncludeBias ? library : throw new ArgumentException("The numerator library needs its constant term.");
-    public MechanisticDiscoveryOptions Options { get; } = options ?? new MechanisticDiscoveryOptions();
-    /// <summary>Numerator coefficients ξ[target][feature of Library].</summary>
-    public double[][]? Numerator { get; private set; }
-    /// <summary>Denominator coefficients η[target][feature of Library without "1"] (q = 1 + Θ₀η).</summary>
-    public double[][]? Denominator { get; private set; }
 
-    public RationalDiscovery Fit(double[][] data, double dt)
+    private protected override DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, Action<DiscoveryProgress>? progress)
     {
         var o = Options;
-        int n = data[0].Length, N = data.Length, L = o.Window;
-        if (N < L) throw new ArgumentException($"{N} samples are fewer than one window of {L}.");
+        int n = trajectories[0][0].Length;
         manual_seed(o.Seed);
-        var (xi0, eta0) = LinearisedStart(data, dt);
+        var (xi0, eta0) = LinearisedStart(trajectories, dt);
         using var scope = NewDisposeScope();
-        var x = tensor(data.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(N, n);
-        var windows = x.unfold(0, L, o.Stride).permute(0, 2, 1).contiguous();          // (W, L, n)
+        var windows = Windows(trajectories);                                             // (W, L, n)
         long W = windows.size(0);
         int F = (int)Library.Evaluate(windows.narrow(0, 0, 1)).size(-1);
         var xi = new Parameter(Matrix(xi0, F, n));
         var eta = new Parameter(Matrix(eta0, F - 1, n));
         var maskP = xi.detach().ne(0);
         var maskQ = eta.detach().ne(0);
+        int Active() => (int)(maskP.sum().item<long>() + maskQ.sum().item<long>());
         var spec = new OdeSpec(o.Order) { InitialSteps = 1, InitialOrders = 1, Epsilon = false };
         var h = full(1, dt, dtype: ScalarType.Float64);
         var adam = optim.Adam(new[] { xi, eta }, lr: o.LearningRate);
+        double lastLoss = double.NaN;
         for (int epoch = 0; epoch < o.Cycles * o.EpochsPerCycle; epoch++)
         {
+            double total = 0;
             var order = randperm(W);
             for (long start = 0; start < W; start += o.BatchSize)
             {
@@ -62,23 +60,25 @@ public sealed class RationalDiscovery(PolynomialLibrary library, MechanisticDisc
                 var loss = (u - batch).square().mean();
                 loss.backward();
                 adam.step();
+                total += loss.item<double>() * batch.size(0);
             }
+            lastLoss = total / W;
+            progress?.Invoke(new DiscoveryProgress(epoch / o.EpochsPerCycle, epoch % o.EpochsPerCycle, lastLoss, Active()));
         }
         using (no_grad())
         {
             maskP = maskP.logical_and(xi.abs().ge(o.Threshold));
             maskQ = maskQ.logical_and(eta.abs().ge(o.Threshold));
-            Numerator = Rows((xi * maskP).t(), n);
-            Denominator = Rows((eta * maskQ).t(), n);
+            progress?.Invoke(new DiscoveryProgress(Math.Max(o.Cycles - 1, 0), o.EpochsPerCycle, lastLoss, Active()));
+            return new DiscoveredModel("mnn-rational", Library, stateNames, Rows((xi * maskP).t(), n), Rows((eta * maskQ).t(), n), settings: Settings(dt));
         }
-        return this;
     }
 
-    /// <summary>Thresholded least squares of u' on [Θ, −Θ₀·u'] (the rational equation multiplied out).</summary>
-    private (double[][] Xi, double[][] Eta) LinearisedStart(double[][] data, double dt)
+    /// <summary>Thresholded least squares of u' on [Θ, −Θ₀·u'] (the rational equation multiplied out), rows of every trajectory pooled.</summary>
+    private (double[][] Xi, double[][] Eta) LinearisedStart(IReadOnlyList<double[][]> trajectories, double dt)
     {
-        var t = Enumerable.Range(0, data.Length).Select(i => i * dt).ToArray();
-        var dx = new FiniteDifference().Differentiate(data, t);
+        var data = trajectories.SelectMany(d => d).ToArray();
+        var dx = trajectories.SelectMany(d => new FiniteDifference().Differentiate(d, Enumerable.Range(0, d.Length).Select(i => i * dt).ToArray())).ToArray();
         int n = data[0].Length;
         var xi = new double[n][];
         var eta = new double[n][];
@@ -106,19 +106,4 @@ public sealed class RationalDiscovery(PolynomialLibrary library, MechanisticDisc
 
     private static double[][] Rows(Tensor byTarget, int targets) =>
         Enumerable.Range(0, targets).Select(d => byTarget[d].data<double>().ToArray()).ToArray();
-
-    public double[] Predict(double[] state)
-    {
-        var theta = Library.Evaluate(state);
-        return Enumerable.Range(0, state.Length).Select(d =>
-            Numerator![d].Zip(theta, (a, b) => a * b).Sum() / (1 + Denominator![d].Zip(theta.Skip(1), (a, b) => a * b).Sum())).ToArray();
-    }
-
-    public IReadOnlyList<string> Equations(IReadOnlyList<string>? names = null, int precision = 3)
-    {
-        names ??= Enumerable.Range(0, Numerator!.Length).Select(i => $"x{i}").ToList();
-        var features = Library.FeatureNames(names);
-        return Enumerable.Range(0, names.Count).Select(d =>
-            $"({names[d]})' = ({EquationFormatter.Format(Numerator![d], features, precision)}) / (1 + {EquationFormatter.Format(Denominator![d], features.Skip(1).ToList(), precision)})").ToList();
-    }
 }

@@ -1,5 +1,6 @@
 using MechNN.Discovery;
 using MechNN.Integrators;
+using MechNN.IO.ModelFiles;
 
 namespace MechNN.Tests.Discovery;
 
@@ -43,9 +44,10 @@ public class DiscoveredModelTests : IDisposable
     {
         var path = Path.Combine(_dir, "bad.json");
         File.WriteAllText(path, "{ \"Method\": \"mnn\" ");
-        var ex = Assert.Throws<FormatException>(() => DiscoveredModel.Load(path));
+        var ex = Assert.Throws<ModelFileException>(() => DiscoveredModel.Load(path));
         Assert.StartsWith(path, ex.Message);
-        File.WriteAllText(path, "{\"Method\":\"mnn\",\"Library\":{\"Kind\":\"polynomial\",\"Inputs\":2,\"Degree\":2},\"Names\":[\"x\",\"y\"],\"Coefficients\":[[1,2]]}");
-        Assert.Contains("coefficients must be 2 rows of 6 values", Assert.Throws<FormatException>(() => DiscoveredModel.Load(path)).Message);
+        var file = Sho().Capture();   // a model file whose ξ does not fit its library and names
+        (file with { Parameters = new[] { new StoredTensor("xi", new long[] { 1, 2 }, new double[] { 1, 2 }) } }).Save(path);
+        Assert.Contains("coefficients must be 2 rows of 6 values", Assert.Throws<ModelFileException>(() => DiscoveredModel.Load(path)).Message);
     }
 }

@@ -1,3 +1,4 @@
+using MechNN.Discovery;
 using MechNN.Experiments.Systems;
 using MechNN.Discovery.Libraries;
 using MechNN.Discovery.Sindy;
@@ -7,7 +8,7 @@ namespace MechNN.Tests.Discovery;
 /// <summary>PySINDy's published examples (README / feature overview), same protocol, exact printed equations.</summary>
 public class SindyTests
 {
-    private static SindyModel FitSho(DynamicalSystem system)
+    private static DiscoveredModel FitSho(DynamicalSystem system)
     {
         // dt 0.01, t ∈ [0, 25), x0 = (2, 0), STLSQ threshold 0.05, polynomial degree 5, second-order differences.
         var (x, t) = system.Trajectory(new[] { 2.0, 0.0 }, dt: 0.01, count: 2500);

@@ -1,5 +1,4 @@
 using MechNN.Experiments.Circles;
-using MechNN.Experiments.Circles;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -25,7 +24,7 @@ public class CirclesTests(ITestOutputHelper output)
         manual_seed(0);
         var (xTrain, yTrain) = NestedCircles.Generate(400, seed: 1);
         var (xTest, yTest) = NestedCircles.Generate(200, seed: 2);
-        var result = CircleTrainer.Train(new MnnCircleClassifier(), xTrain, yTrain, xTest, yTest, epochs: 150);
+        var result = CircleTrainer.Train(new MnnCircleClassifier(), xTrain, yTrain, xTest, yTest, CircleTrainer.Protocol(epochs: 150));
         output.WriteLine($"{result.Model}: train {result.TrainAccuracy:P1}, test {result.TestAccuracy:P1}, loss {result.FinalLoss:E2}, {result.Seconds:F1} s");
         Assert.True(result.TestAccuracy >= 0.99, $"test accuracy {result.TestAccuracy:P1}");
     }

@@ -1,5 +1,4 @@
 using MechNN.Experiments.F16;
-using MechNN.Experiments.F16;
 
 namespace MechNN.Tests.Experiments;
 
@@ -34,7 +33,7 @@ public class F16Tests
     public void MnnFitsTheWingAccelerationOnAShortRecord()
     {
         var data = F16Vibrations.Load(Record, count: 600);
-        var result = VibrationTrainer.Train(new MnnVibrationModel(0), data.Forcing, data.Target, 0, trainSteps: 300, iterations: 60);
+        var result = VibrationTrainer.Train(new MnnVibrationModel(0), data.Forcing, data.Target, 0, VibrationTrainer.Protocol(iterations: 60), trainSteps: 300);
         Assert.True(result.LossHistory[^1] * 3 < result.LossHistory[0], $"loss {result.LossHistory[0]:E3} → {result.LossHistory[^1]:E3}");
         Assert.True(double.IsFinite(result.TestRunningRmse));
     }

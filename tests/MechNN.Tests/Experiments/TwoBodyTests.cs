@@ -24,7 +24,7 @@ public class TwoBodyTests(ITestOutputHelper output)
     {
         manual_seed(0);
         var (states, step) = MassRatioTrainer.Generate(seed: 1, steps: 1000);
-        var result = MassRatioTrainer.Train(new MassRatioModel(step), states, iterations: 400);
+        var result = MassRatioTrainer.Train(new MassRatioModel(step), states, MassRatioTrainer.Protocol(iterations: 400));
         output.WriteLine($"ratios x {result.RatioX:F4}, y {result.RatioY:F4}, loss {result.FinalLoss:E2}, {result.Seconds:F1} s");
         Assert.InRange(result.RatioX, 1.98, 2.02);
         Assert.InRange(result.RatioY, 1.98, 2.02);

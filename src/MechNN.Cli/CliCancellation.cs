@@ -1,0 +1,41 @@
+using System.Runtime.InteropServices;
+
+namespace MechNN.Cli;
+
+/// <summary>
+/// Ctrl-C and SIGTERM while a cancellable run (training) is active: the first signal asks it to stop cleanly (it writes
+/// its checkpoint and the command exits 130); a second one, or a signal outside such a run, ends the process as usual.
+/// </summary>
+internal static class CliCancellation
+{
+    private static readonly CancellationTokenSource Source = new();
+    private static int _active;
+    private static readonly PosixSignalRegistration[] Registrations =
+        new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s => PosixSignalRegistration.Create(s, OnSignal)).ToArray();
+
+    /// <summary>Marks a cancellable section; dispose the result when it ends.</summary>
+    public static IDisposable Enter(out CancellationToken token)
+    {
+        GC.KeepAlive(Registrations);
+        Interlocked.Increment(ref _active);
+        token = Source.Token;
+        return new Section();
+    }
+
+    private static void OnSignal(PosixSignalContext context)
+    {
+        if (Volatile.Read(ref _active) == 0 || Source.IsCancellationRequested) return;
+        context.Cancel = true;
+        Source.Cancel();
+    }
+
+    private sealed class Section : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) Interlocked.Decrement(ref _active);
+        }
+    }
+}

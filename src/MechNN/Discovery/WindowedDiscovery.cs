@@ -1,0 +1,59 @@
+using static TorchSharp.torch;
+
+namespace MechNN.Discovery;
+
+/// <summary>
+/// What the MNN discovery methods share: trajectories on one uniform grid, cut into windows of
+/// <see cref="MechanisticDiscoveryOptions.Window"/> steps on which the mechanistic layer solves; the fits differ.
+/// </summary>
+/// <param name="options">Windows, training and thresholding settings.</param>
+public abstract class WindowedDiscovery(MechanisticDiscoveryOptions? options) : IDiscoveryMethod
+{
+    /// <summary>The fit's settings.</summary>
+    public MechanisticDiscoveryOptions Options { get; } = options ?? new MechanisticDiscoveryOptions();
+
+    /// <inheritdoc/>
+    /// <remarks>The times must share one uniform step (the per-window ODE is solved on a fixed grid).</remarks>
+    public DiscoveredModel Fit(IReadOnlyList<(double[][] X, double[] T)> trajectories, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null) =>
+        Fit(trajectories.Select(t => t.X).ToList(), UniformSteps.Of(trajectories), names, progress);
+
+    /// <summary>Fits one trajectory sampled every <paramref name="dt"/>.</summary>
+    public DiscoveredModel Fit(double[][] data, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null) =>
+        Fit(new[] { data }, dt, names, progress);
+
+    /// <summary>Several trajectories of one system (same state width and step <paramref name="dt"/>): their windows are pooled.</summary>
+    /// <param name="trajectories">Each: samples × states.</param>
+    /// <param name="dt">The sample spacing.</param>
+    /// <param name="names">State names (default x0, x1, …).</param>
+    /// <param name="progress">Called after every epoch and after every pruning.</param>
+    /// <exception cref="ArgumentException">No trajectories, one shorter than a window, differing state widths, or dt ≤ 0.</exception>
+    public DiscoveredModel Fit(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null)
+    {
+        if (trajectories.Count == 0) throw new ArgumentException("At least one trajectory is needed.");
+        int n = trajectories[0][0].Length, L = Options.Window;
+        for (int k = 0; k < trajectories.Count; k++)
+        {
+            if (trajectories[k].Length < L) throw new ArgumentException($"trajectory {k}: {trajectories[k].Length} samples are fewer than one window of {L}.");
+            if (trajectories[k][0].Length != n) throw new ArgumentException($"trajectory {k} has {trajectories[k][0].Length} states, trajectory 0 has {n}.");
+        }
+        if (!(dt > 0)) throw new ArgumentException($"The time step must be positive (got {dt}).", nameof(dt));
+        if (names is not null && names.Count != n) throw new ArgumentException($"{names.Count} names for {n} states.", nameof(names));
+        return FitChecked(trajectories, dt, names ?? Enumerable.Range(0, n).Select(i => $"x{i}").ToList(), progress);
+    }
+
+    /// <summary>The fit itself, on checked trajectories.</summary>
+    private protected abstract DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> names, Action<DiscoveryProgress>? progress);
+
+    /// <summary>Every window of every trajectory, (W, Window, states), windows Stride apart.</summary>
+    private protected Tensor Windows(IReadOnlyList<double[][]> trajectories) =>
+        cat(trajectories.Select(data => tensor(data.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64)
+            .reshape(data.Length, data[0].Length).unfold(0, Options.Window, Options.Stride).permute(0, 2, 1)).ToArray(), 0).contiguous();
+
+    /// <summary>The settings kept with the fitted model.</summary>
+    private protected Dictionary<string, double> Settings(double dt) => new()
+    {
+        ["threshold"] = Options.Threshold, ["window"] = Options.Window, ["stride"] = Options.Stride, ["order"] = Options.Order,
+        ["cycles"] = Options.Cycles, ["epochsPerCycle"] = Options.EpochsPerCycle, ["learningRate"] = Options.LearningRate,
+        ["seed"] = Options.Seed, ["dt"] = dt,
+    };
+}

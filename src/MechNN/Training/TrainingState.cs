@@ -1,0 +1,24 @@
+namespace MechNN.Training;
+
+/// <summary>The part of a run that is not in the parameters or the optimiser: what a checkpoint adds to them.</summary>
+internal sealed class TrainingState
+{
+    public int Step;
+    public List<double> History = new();
+    public double? Validation;
+    public double? Best;
+    public int ChecksWithoutImprovement;
+    public bool Stopped;
+
+    /// <summary>Early stopping's bookkeeping for one monitored value.</summary>
+    public void Observe(double value, EarlyStopping rule)
+    {
+        if (Best is null || value < Best.Value - rule.MinDelta)
+        {
+            Best = value;
+            ChecksWithoutImprovement = 0;
+        }
+        else if (++ChecksWithoutImprovement >= rule.Patience)
+            Stopped = true;
+    }
+}
