@@ -19,7 +19,7 @@ internal static class Cli
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         // Before any TorchSharp call: registers the native fix for hosts whose libstdc++ predates GCC 13.
-        Runtime.TorchNative.EnsureLoaded();
+        Runtime.NativeSetup.EnsureLoaded();
         var previous = AnsiConsole.Console;
         var target = new AnsiConsoleOutput(output);
         // A file, a pipe or a test's writer gets plain text (no escape codes), and wide tables stay readable.

@@ -34,9 +34,10 @@ internal sealed class SolverBench(Device device, ScalarType dtype, int reps, dou
         yield return ("dense-oracle", new DenseSolver());
     }
 
-    public OdeSpec Spec(SolverConfig c) => mnnFormulation
-        ? new OdeSpec(c.Order) { InitialSteps = c.InitialOrders > 0 ? 1 : 0, InitialOrders = Math.Max(1, c.InitialOrders) }
-        : new OdeSpec(c.Order) { InitialSteps = c.InitialOrders > 0 ? 1 : 0, InitialOrders = Math.Max(1, c.InitialOrders), Epsilon = false, TopOrder = TopOrderRows.Continuity };
+    public OdeSpec Spec(SolverConfig c) => (mnnFormulation ? OdeSpec.Mnn(c.Order) : OdeSpec.Smnn(c.Order)) with
+    {
+        InitialSteps = c.InitialOrders > 0 ? 1 : 0, InitialOrders = Math.Max(1, c.InitialOrders),
+    };
 
     public List<MethodResult> Run(SolverConfig config, Action<string> progress)
     {

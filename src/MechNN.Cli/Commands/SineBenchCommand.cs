@@ -49,7 +49,7 @@ internal static class SineBenchCommand
         if (export is not null) Export(export, data, targets);
 
         var models = rowSets.Select(f => (ISineModel)new MnnSineModel(points, step: data.End / (points - 1), device, ScalarType.Float64, seed,
-            f == "smnn" ? new Ode.OdeSpec(2) { InitialSteps = 0, Epsilon = false, TopOrder = Ode.TopOrderRows.Continuity } : null)).ToList();
+            f == "smnn" ? Ode.OdeSpec.Smnn(2) with { InitialSteps = 0 } : null)).ToList();
         if (!skipRk4) models.Add(new NeuralOdeSineModel(data.Times, device, ScalarType.Float64, seed));
         var results = new List<SineFitResult>();
         ProgressDisplay.Run(display =>

@@ -1,6 +1,7 @@
 using MechNN.Discovery.Libraries;
 using MechNN.Numerics;
 using MechNN.Ode;
+using MechNN.Ode.Solvers.Banded;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,7 +37,7 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         var spec = new OdeSpec(o.Order) { InitialSteps = 1, InitialOrders = 1, Epsilon = false };
         var derivativeOnly = zeros(o.Order + 1, dtype: ScalarType.Float64);
         derivativeOnly[1] = tensor(1.0, dtype: ScalarType.Float64);                       // u' = rhs
-        using var frozen = FrozenOde.Factorise(spec, derivativeOnly.reshape(1, 1, 1, o.Order + 1), full(1, dt, dtype: ScalarType.Float64), stepCount: L);
+        using var frozen = new BandedSolver().Factorise(spec, derivativeOnly.reshape(1, 1, 1, o.Order + 1), full(1, dt, dtype: ScalarType.Float64), stepCount: L);
 
         Sequential? denoiser = o.DenoiserWidth > 0
             ? nn.Sequential(nn.Linear(L * n, o.DenoiserWidth), nn.ReLU(), nn.Linear(o.DenoiserWidth, o.DenoiserWidth), nn.ReLU(), nn.Linear(o.DenoiserWidth, L * n))

@@ -7,14 +7,19 @@ public sealed record MechanisticDiscoveryOptions
     public int Window { get; init; } = 50;
     /// <summary>Offset between consecutive windows.</summary>
     public int Stride { get; init; } = 1;
+    /// <summary>Windows per Adam mini-batch.</summary>
     public int BatchSize { get; init; } = 512;
+    /// <summary>Adam's learning rate for ξ and the denoiser.</summary>
     public double LearningRate { get; init; } = 1e-3;
     /// <summary>Hidden width of the denoising network v = x + NN(x) (0: no denoiser, v = x).</summary>
     public int DenoiserWidth { get; init; } = 256;
     /// <summary>Threshold cycles: train, then prune |ξ| &lt; Threshold, repeated.</summary>
     public int Cycles { get; init; } = 6;
+    /// <summary>Epochs over the windows between two thresholding steps.</summary>
     public int EpochsPerCycle { get; init; } = 20;
+    /// <summary>Coefficients with |ξ| below this are set to zero at the end of each cycle (sequential thresholding, as STLSQ).</summary>
     public double Threshold { get; init; } = 0.1;
+    /// <summary>Seed of the network initialisation and the window order.</summary>
     public long Seed { get; init; } = 0;
     /// <summary>
     /// Order of the per-window ODE u' = rhs (its Taylor rows carry derivatives up to this order). The reference uses 2;

@@ -4,6 +4,7 @@ namespace MechNN.Integrators;
 public sealed class IntegrationDivergedException(double time, string why)
     : ArithmeticException($"Integration diverged at t = {time:G6}: {why}.")
 {
+    /// <summary>The time the integration reached.</summary>
     public double Time { get; } = time;
 }
 

@@ -11,6 +11,7 @@ namespace MechNN.Layers;
 public sealed class LearnableSteps : nn.Module
 {
     private readonly Parameter _logit;
+    /// <summary>Smallest step the layer returns.</summary>
     public double Minimum { get; }
 
     /// <param name="shape">Shape of the step tensor, e.g. (T−1) for per-step sizes or (1) for one uniform step.</param>

@@ -14,11 +14,20 @@ namespace MechNN.Layers;
 /// </summary>
 public sealed class MechanisticLayer : nn.Module<Tensor, Tensor, Tensor?, Tensor, OdeSolution>
 {
+    /// <summary>The ODE family every forward call solves.</summary>
     public OdeSpec Spec { get; }
+    /// <summary>How the batch axes map onto ODE members.</summary>
     public LayerMode Mode { get; }
+    /// <summary>The solver (the banded solver by default).</summary>
     public IOdeSolver Solver { get; }
+    /// <summary>Arithmetic type of the solve (float64 by default; outputs return in the coefficients' dtype).</summary>
     public ScalarType SolveType { get; init; } = ScalarType.Float64;
 
+    /// <summary>A layer solving ODEs of <paramref name="spec"/>.</summary>
+    /// <param name="spec">Order, dimensions, equations, initial rows and options.</param>
+    /// <param name="mode">Independent (batches of scalar ODEs) or Coupled (systems).</param>
+    /// <param name="solver">Overrides the default banded solver.</param>
+    /// <exception cref="ArgumentException">Independent mode with a spec that is not scalar, or an invalid spec.</exception>
     public MechanisticLayer(OdeSpec spec, LayerMode mode = LayerMode.Coupled, IOdeSolver? solver = null) : base(nameof(MechanisticLayer))
     {
         if (mode == LayerMode.Independent && (spec.Dims != 1 || spec.Equations != 1))

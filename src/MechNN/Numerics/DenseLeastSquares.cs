@@ -1,7 +1,7 @@
 namespace MechNN.Numerics;
 
 /// <summary>Small dense least-squares solves on row-major arrays (SINDy regressions: a few dozen columns).</summary>
-public static class DenseLeastSquares
+internal static class DenseLeastSquares
 {
     /// <summary>argmin ‖Xw − y‖² + α‖w‖² via the Cholesky factor of XᵀX + αI (scikit-learn's ridge "cholesky" solver).</summary>
     public static double[] Ridge(double[][] x, double[] y, double alpha)

@@ -1,3 +1,4 @@
+using MechNN.Ode.Rows;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,10 +28,16 @@ public sealed class OdeProblem
     /// <summary>Broadcast batch shape of the four inputs.</summary>
     public long[] BatchShape { get; }
     public long BatchSize => BatchShape.Aggregate(1L, (a, b) => a * b);
+    /// <summary>Shape of the solution U: (…, T, D, R+1) over the batch shape.</summary>
+    public long[] SolutionShape { get; }
+    /// <summary>The row layout of this problem's shape, derived once and read by every solver.</summary>
+    internal RowLayout Layout { get; }
 
     private OdeProblem(OdeSpec spec, int steps, Tensor c, Tensor b, Tensor iv, Tensor h, long[] batch)
     {
         Spec = spec; StepCount = steps; Coefficients = c; Rhs = b; InitialValues = iv; Steps = h; BatchShape = batch;
+        SolutionShape = batch.Concat(new long[] { steps, spec.Dims, spec.Order + 1 }).ToArray();
+        Layout = new RowLayout(spec, steps);
     }
 
     /// <summary>Validates shapes, dtypes, devices and values; throws <see cref="OdeInputException"/> with the offending tensor and member.</summary>

@@ -30,6 +30,25 @@ public sealed record OdeSpec
         Order = order;
     }
 
+    /// <summary>
+    /// The paper's MNN formulation (NeuRLP): the shared slack ε rewarded by γ·α, and one central-difference row per
+    /// interior step for the top order (<see cref="TopOrderRows.Central"/>). Set dims, equations and initial values
+    /// with <c>with</c> or an initializer.
+    /// </summary>
+    /// <param name="order">ODE order R ≥ 1.</param>
+    /// <returns>The spec with ε on and central top-order rows (the defaults of <see cref="OdeSpec(int)"/>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The order is below 1.</exception>
+    public static OdeSpec Mnn(int order) => new(order) { Epsilon = true, TopOrder = TopOrderRows.Central };
+
+    /// <summary>
+    /// The S-MNN formulation: plain weighted least squares without ε, the top order tied between steps by forward and
+    /// backward continuity rows (<see cref="TopOrderRows.Continuity"/>).
+    /// </summary>
+    /// <param name="order">ODE order R ≥ 1.</param>
+    /// <returns>The spec with ε off and continuity top-order rows.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The order is below 1.</exception>
+    public static OdeSpec Smnn(int order) => new(order) { Epsilon = false, TopOrder = TopOrderRows.Continuity };
+
     /// <summary>Unknowns per step: D·(R+1).</summary>
     public int BlockSize => Dims * (Order + 1);
     /// <summary>The linear reward on ε; zero when ε is off.</summary>

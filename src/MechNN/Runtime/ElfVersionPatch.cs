@@ -10,7 +10,7 @@ namespace MechNN.Runtime;
 /// the symbol's name becomes <c>sched_yield</c> (a harmless libc function), its version index becomes global (1),
 /// and the GLIBCXX_3.4.32 requirement is marked weak so the loader tolerates its absence.
 /// </summary>
-public static class ElfVersionPatch
+internal static class ElfVersionPatch
 {
     public const string Symbol = "_ZSt21ios_base_library_initv";
     public const string Version = "GLIBCXX_3.4.32";

@@ -12,7 +12,7 @@ namespace MechNN.Runtime;
 /// (see <see cref="ElfVersionPatch"/>) kept in a per-user cache; elsewhere nothing is touched.
 /// Runs automatically when MechNN is loaded; call <see cref="EnsureLoaded"/> first if you use TorchSharp before MechNN.
 /// </summary>
-public static class TorchNative
+internal static class TorchNative
 {
     private const string ShimFile = "libLibTorchSharp.so";
     private static readonly object Gate = new();

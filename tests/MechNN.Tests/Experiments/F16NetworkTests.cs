@@ -6,7 +6,7 @@ namespace MechNN.Tests.Experiments;
 /// <summary>The time-varying-coefficient MNN of the F-16 task on tiny instances.</summary>
 public class F16NetworkTests
 {
-    private static string Record => Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data/f16/F16Data_FullMSine_Level1.csv");
+    private static string Record => Path.Combine(AppContext.BaseDirectory, "Fixtures", "f16", "F16Data_FullMSine_Level1.first5000.csv");
 
     [Theory]
     [InlineData(false)]

@@ -4,7 +4,7 @@ namespace MechNN.Tests.Experiments;
 
 public class F16Tests
 {
-    private static string Record => Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data/f16/F16Data_FullMSine_Level1.csv");
+    private static string Record => Path.Combine(AppContext.BaseDirectory, "Fixtures", "f16", "F16Data_FullMSine_Level1.first5000.csv");
 
     [Fact]
     public void LoaderMeanCentresTheFirstRowsOfTheRealRecord()
@@ -36,5 +36,19 @@ public class F16Tests
         var result = VibrationTrainer.Train(new MnnVibrationModel(0), data.Forcing, data.Target, 0, VibrationTrainer.Protocol(iterations: 60), trainSteps: 300);
         Assert.True(result.LossHistory[^1] * 3 < result.LossHistory[0], $"loss {result.LossHistory[0]:E3} → {result.LossHistory[^1]:E3}");
         Assert.True(double.IsFinite(result.TestRunningRmse));
+    }
+}
+
+public class F16FixtureTests
+{
+    /// <summary>The committed fixture is exactly the head of the public record (its README gives the hash).</summary>
+    [Fact]
+    public void FixtureIsTheRecordsFirstRows()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "f16", "F16Data_FullMSine_Level1.first5000.csv");
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+        var readme = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "f16", "README.md"));
+        Assert.Contains(hash, readme);
+        Assert.Equal(5001, File.ReadLines(path).Count());
     }
 }

@@ -104,4 +104,44 @@ public sealed class ModelFileTests : IDisposable
         broken.Save(PathOf("short.json"));
         Assert.Contains("but 15 values", Assert.Throws<ModelFileException>(() => ModelFile.Load(PathOf("short.json"))).Message);
     }
+
+    [Fact]
+    public void LargeTensorsRoundTripExactlyAsBase64()
+    {
+        var rng = new Random(3);
+        var f64 = Enumerable.Range(0, 1000).Select(_ => rng.NextDouble() * 1e3 - 5e2).ToArray();
+        var f32 = Enumerable.Range(0, 1000).Select(_ => (double)(float)(rng.NextDouble() - 0.5)).ToArray();
+        var small = new[] { 0.1, -2.5, 1e-300 };
+        var file = new ModelFile("test", new Dictionary<string, double>(), new[]
+        {
+            new StoredTensor("f64", new long[] { 10, 100 }, f64), new StoredTensor("f32", new long[] { 1000 }, f32), new StoredTensor("small", new long[] { 3 }, small),
+        });
+        file.Save(PathOf("big.json"));
+        var text = File.ReadAllText(PathOf("big.json"));
+        Assert.Contains("\"float64\":", text);
+        Assert.Contains("\"float32\":", text);
+        Assert.Contains("\"values\":[0.1,-2.5,1E-300]", text);
+        var back = ModelFile.Load(PathOf("big.json")).Parameters.ToDictionary(p => p.Name);
+        Assert.Equal(f64, back["f64"].Values);
+        Assert.Equal(f32, back["f32"].Values);
+        Assert.Equal(small, back["small"].Values);
+        Assert.Equal(new long[] { 10, 100 }, back["f64"].Shape);
+        // 2,000 values in well under the ~40 kB that decimal text would take.
+        Assert.InRange(text.Length, 10_000, 20_000);
+        Assert.False(File.Exists(PathOf("big.json") + ".tmp"));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));   // the shared atomic writer names its temp files differently
+    }
+
+    [Fact]
+    public void ABase64TensorOfTheWrongLengthIsNamed()
+    {
+        new ModelFile("test", new Dictionary<string, double>(), new[] { new StoredTensor("w", new long[] { 100 }, Enumerable.Range(0, 100).Select(i => i + 0.1).ToArray()) })
+            .Save(PathOf("w.json"));
+        var text = File.ReadAllText(PathOf("w.json"));
+        int at = text.IndexOf("\"float64\":\"", StringComparison.Ordinal) + 11;
+        File.WriteAllText(PathOf("cut.json"), text[..at] + "AAAA" + text[text.IndexOf('"', at)..]);
+        Assert.Contains("not a whole number of 8-byte values", Assert.Throws<ModelFileException>(() => ModelFile.Load(PathOf("cut.json"))).Message);
+        File.WriteAllText(PathOf("short.json"), text[..at] + "AAAAAAAAAAA=" + text[text.IndexOf('"', at)..]);
+        Assert.Contains("but 1 values", Assert.Throws<ModelFileException>(() => ModelFile.Load(PathOf("short.json"))).Message);
+    }
 }

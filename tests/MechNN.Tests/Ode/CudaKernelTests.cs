@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using MechNN.Ode;
+using MechNN.Ode.Rows;
 using MechNN.Ode.Solvers.Banded;
 using MechNN.Ode.Solvers.Cuda;
 using static TorchSharp.torch;
@@ -55,15 +56,15 @@ public class CudaKernelTests
     [InlineData(1, false, true)] [InlineData(2, true, true)] [InlineData(3, true, true)] [InlineData(1, true, false)] [InlineData(4, false, false)]
     public void ChunkedKernelsExistExactlyWhereTheHostUsesThem(int order, bool central, bool expected)
     {
-        var spec = new OdeSpec(order) { TopOrder = central ? TopOrderRows.Central : TopOrderRows.Continuity };
-        Assert.Equal(expected, CudaKernels.HasChunked(new MechNN.Ode.Solvers.Fused.FusedLayout(spec, 1000)));
+        var spec = central ? OdeSpec.Mnn(order) : OdeSpec.Smnn(order);
+        Assert.Equal(expected, CudaKernels.HasChunked(new RowLayout(spec, 1000)));
     }
 
     [Fact]
     public void EntryNamesFollowTheShape()
     {
-        Assert.Equal("mnn_forward_d1_r3", CudaKernels.EntryName("forward", new MechNN.Ode.Solvers.Fused.FusedLayout(new OdeSpec(2), 10)));
-        Assert.Equal("mnn_backward_d0_r0", CudaKernels.EntryName("backward", new MechNN.Ode.Solvers.Fused.FusedLayout(new OdeSpec(2) { Dims = 2, Equations = 2 }, 10)));
+        Assert.Equal("mnn_forward_d1_r3", CudaKernels.EntryName("forward", new RowLayout(new OdeSpec(2), 10)));
+        Assert.Equal("mnn_backward_d0_r0", CudaKernels.EntryName("backward", new RowLayout(new OdeSpec(2) { Dims = 2, Equations = 2 }, 10)));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public class FrozenOdeTests
         var (spec, c, b, iv, h) = Discovery(shared, epsilon);
         foreach (var parallel in new[] { false, true })
         {
-            using var frozen = FrozenOde.Factorise(spec, c, h, stepCount: 20, parallelInTime: parallel);
+            using var frozen = new BandedSolver { Backend = parallel ? BandedBackend.CyclicReduction : BandedBackend.TorchSequential }.Factorise(spec, c, h, stepCount: 20);
             Assert.Equal(shared, frozen.Shared);
             var b1 = b.clone().requires_grad_(true);
             var iv1 = iv.clone().requires_grad_(true);
@@ -54,7 +54,7 @@ public class FrozenOdeTests
     public void ChangingTheCallersCoefficientsAfterFactorisingCannotMakeItStale()
     {
         var (spec, c, b, iv, h) = Discovery(shared: false, epsilon: false);
-        using var frozen = FrozenOde.Factorise(spec, c, h, stepCount: 20);
+        using var frozen = new BandedSolver().Factorise(spec, c, h, stepCount: 20);
         var before = frozen.Solve(b, iv).U.clone();
         c.mul_(3); h.mul_(0.5);   // the caller reuses its buffers
         var after = frozen.Solve(b, iv).U;
@@ -67,7 +67,7 @@ public class FrozenOdeTests
     public void CoefficientsThatNeedGradientsAreRefused()
     {
         var (spec, c, _, _, h) = Discovery(shared: true, epsilon: false);
-        var ex = Assert.Throws<ArgumentException>(() => FrozenOde.Factorise(spec, c.requires_grad_(true), h, stepCount: 20));
+        var ex = Assert.Throws<ArgumentException>(() => new BandedSolver().Factorise(spec, c.requires_grad_(true), h, stepCount: 20));
         Assert.Contains("cannot return their gradients", ex.Message);
     }
 
@@ -75,7 +75,7 @@ public class FrozenOdeTests
     public void AFrozenLeftHandSideRejectsAnotherBatch()
     {
         var (spec, c, b, iv, h) = Discovery(shared: false, epsilon: false, batch: 6);
-        using var frozen = FrozenOde.Factorise(spec, c, h, stepCount: 20);
+        using var frozen = new BandedSolver().Factorise(spec, c, h, stepCount: 20);
         var ex = Assert.Throws<OdeInputException>(() => frozen.Solve(randn(new long[] { 3, 20, 1 }, dtype: ScalarType.Float64), iv));
         Assert.Contains("Batch shapes do not broadcast", ex.Message);
     }

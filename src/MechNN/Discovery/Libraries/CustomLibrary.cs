@@ -9,11 +9,15 @@ public sealed record CandidateFunction(Func<double, double> Scalar, Func<Tensor,
 /// <summary>User functions applied to every input (PySINDy's CustomLibrary for functions of one variable): function-major.</summary>
 public sealed class CustomLibrary(int inputs, IReadOnlyList<CandidateFunction> functions) : ICandidateLibrary
 {
+    /// <summary>State dimension the functions are applied to.</summary>
     public int Inputs { get; } = inputs >= 1 ? inputs : throw new ArgumentOutOfRangeException(nameof(inputs));
+    /// <summary>The functions; each is applied to every input in turn.</summary>
     public IReadOnlyList<CandidateFunction> Functions { get; } = functions.Count > 0 ? functions : throw new ArgumentException("At least one function is needed.");
 
+    /// <inheritdoc/>
     public IReadOnlyList<string> FeatureNames(IReadOnlyList<string> inputs) => Functions.SelectMany(f => inputs.Select(f.Name)).ToList();
 
+    /// <inheritdoc/>
     public double[] Evaluate(ReadOnlySpan<double> state)
     {
         var values = new double[Functions.Count * Inputs];
@@ -22,6 +26,7 @@ public sealed class CustomLibrary(int inputs, IReadOnlyList<CandidateFunction> f
         return values;
     }
 
+    /// <inheritdoc/>
     public Tensor Evaluate(Tensor states) =>
         stack(Functions.SelectMany(f => Enumerable.Range(0, Inputs).Select(j => f.Tensor(states.select(-1, j)))), -1);
 }

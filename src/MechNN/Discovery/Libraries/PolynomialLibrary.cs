@@ -10,11 +10,21 @@ namespace MechNN.Discovery.Libraries;
 public sealed class PolynomialLibrary : ICandidateLibrary
 {
     private readonly int[][] _terms; // each term: the input index of every factor (sorted)
+    /// <summary>Highest total degree of a monomial.</summary>
     public int Degree { get; }
+    /// <summary>Whether the constant term 1 is the first feature.</summary>
     public bool IncludeBias { get; }
+    /// <summary>Only products of distinct inputs (no powers), as scikit-learn's option.</summary>
     public bool InteractionOnly { get; }
+    /// <summary>State dimension.</summary>
     public int Inputs { get; }
 
+    /// <summary>All monomials of the inputs up to <paramref name="degree"/>, in scikit-learn/PySINDy order.</summary>
+    /// <param name="inputs">State dimension.</param>
+    /// <param name="degree">Highest total degree.</param>
+    /// <param name="includeBias">Include the constant term.</param>
+    /// <param name="interactionOnly">Products of distinct inputs only.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Inputs or degree below 1.</exception>
     public PolynomialLibrary(int inputs, int degree, bool includeBias = true, bool interactionOnly = false)
     {
         if (inputs < 1) throw new ArgumentOutOfRangeException(nameof(inputs), inputs, "At least one input is needed.");
@@ -37,6 +47,7 @@ public sealed class PolynomialLibrary : ICandidateLibrary
         }
     }
 
+    /// <inheritdoc/>
     public IReadOnlyList<string> FeatureNames(IReadOnlyList<string> inputs)
     {
         if (inputs.Count != Inputs) throw new ArgumentException($"The library has {Inputs} inputs; got {inputs.Count} names.");
@@ -44,6 +55,7 @@ public sealed class PolynomialLibrary : ICandidateLibrary
             .Select(g => g.Count() == 1 ? inputs[g.Key] : $"{inputs[g.Key]}^{g.Count()}"))).ToList();
     }
 
+    /// <inheritdoc/>
     public Tensor Evaluate(Tensor states)
     {
         if (states.size(-1) != Inputs) throw new ArgumentException($"The library has {Inputs} inputs; got states of width {states.size(-1)}.");
@@ -56,6 +68,7 @@ public sealed class PolynomialLibrary : ICandidateLibrary
         return stack(columns, -1);
     }
 
+    /// <inheritdoc/>
     public double[] Evaluate(ReadOnlySpan<double> state)
     {
         if (state.Length != Inputs) throw new ArgumentException($"The library has {Inputs} inputs; got a state of {state.Length}.");

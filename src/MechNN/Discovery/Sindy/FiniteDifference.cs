@@ -7,6 +7,7 @@ namespace MechNN.Discovery.Sindy;
 /// </summary>
 public sealed class FiniteDifference : IDifferentiator
 {
+    /// <inheritdoc/>
     public double[][] Differentiate(double[][] x, IReadOnlyList<double> t)
     {
         int m = x.Length;

@@ -9,11 +9,17 @@ namespace MechNN.Discovery.Sindy;
 /// </summary>
 public sealed class SmoothedFiniteDifference(int window = 11, int order = 3) : IDifferentiator
 {
+    /// <summary>Savitzky–Golay window length (odd, ≥ 3).</summary>
     public int Window { get; } = window >= 3 && window % 2 == 1 ? window : throw new ArgumentOutOfRangeException(nameof(window), window, "The window must be odd and ≥ 3.");
+    /// <summary>Savitzky–Golay polynomial order (below the window).</summary>
     public int Order { get; } = order >= 0 && order < window ? order : throw new ArgumentOutOfRangeException(nameof(order), order, "The order must be in [0, window).");
 
+    /// <inheritdoc/>
     public double[][] Differentiate(double[][] x, IReadOnlyList<double> t) => new FiniteDifference().Differentiate(Smooth(x), t);
 
+    /// <summary>The Savitzky–Golay smoothed samples (the same shape as <paramref name="x"/>).</summary>
+    /// <param name="x">Samples × states.</param>
+    /// <returns>Samples × states.</returns>
     public double[][] Smooth(double[][] x)
     {
         int m = x.Length, n = x[0].Length, half = Window / 2;

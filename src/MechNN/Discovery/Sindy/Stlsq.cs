@@ -9,11 +9,16 @@ namespace MechNN.Discovery.Sindy;
 /// </summary>
 public sealed class Stlsq(double threshold = 0.1, double alpha = 0.05, int maxIterations = 20, bool unbias = true) : ISparseOptimizer
 {
+    /// <summary>Coefficients below this magnitude are zeroed at each iteration.</summary>
     public double Threshold { get; } = threshold >= 0 ? threshold : throw new ArgumentOutOfRangeException(nameof(threshold));
+    /// <summary>Ridge penalty of each least-squares solve.</summary>
     public double Alpha { get; } = alpha >= 0 ? alpha : throw new ArgumentOutOfRangeException(nameof(alpha));
+    /// <summary>Most threshold-and-refit iterations.</summary>
     public int MaxIterations { get; } = maxIterations >= 1 ? maxIterations : throw new ArgumentOutOfRangeException(nameof(maxIterations));
+    /// <summary>Refit the surviving terms without the ridge penalty at the end (PySINDy's <c>unbias</c>).</summary>
     public bool Unbias { get; } = unbias;
 
+    /// <inheritdoc/>
     public double[][] Fit(double[][] theta, double[][] dx)
     {
         int features = theta[0].Length, targets = dx[0].Length;

@@ -10,6 +10,12 @@ namespace MechNN.IO.Csv;
 /// </summary>
 public static class TrajectoryCsv
 {
+    /// <summary>Reads a trajectory: a header of names (the first column is time unless <paramref name="dt"/> is given), then numeric rows.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="dt">Uniform step when the file has no time column.</param>
+    /// <param name="minimumRows">Fewest data rows accepted.</param>
+    /// <returns>Names, times and states.</returns>
+    /// <exception cref="TrajectoryCsvException">A missing file, bad header or cell, non-increasing time, too few rows; names the file, row and column.</exception>
     public static Trajectory Read(string path, double? dt = null, int minimumRows = 3)
     {
         if (!File.Exists(path)) throw new TrajectoryCsvException(path, null, null, "file not found");

@@ -4,7 +4,10 @@ namespace MechNN.IO.Csv;
 public sealed class TrajectoryCsvException(string file, int? row, string? column, string problem)
     : FormatException($"{file}{(row is null ? "" : $", row {row}")}{(column is null ? "" : $", column '{column}'")}: {problem}")
 {
+    /// <summary>The file at fault.</summary>
     public string File { get; } = file;
+    /// <summary>1-based row (the header is row 1), when one row is at fault.</summary>
     public int? Row { get; } = row;
+    /// <summary>The column at fault, when one is.</summary>
     public string? Column { get; } = column;
 }

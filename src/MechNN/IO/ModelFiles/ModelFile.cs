@@ -6,14 +6,15 @@ namespace MechNN.IO.ModelFiles;
 
 /// <summary>
 /// A saved model: a header naming the model kind, the hyper-parameters needed to rebuild it and (for models that need
-/// them) text labels such as state names, then every parameter tensor. JSON, because the models are small and a
-/// readable header makes a wrong file easy to diagnose; doubles are written shortest-round-trip, so a reloaded model
-/// predicts bit for bit what the saved one did.
+/// them) text labels such as state names, then every parameter tensor. JSON, because a readable header makes a wrong
+/// file easy to diagnose; small tensors are number arrays written shortest-round-trip, large ones base64 of their exact
+/// bytes (see <see cref="StoredTensor"/>), so a reloaded model predicts bit for bit what the saved one did.
 /// </summary>
 public sealed record ModelFile(string Kind, IReadOnlyDictionary<string, double> HyperParameters, IReadOnlyList<StoredTensor> Parameters)
 {
     /// <summary>Marks the file as ours, so an unrelated JSON file is named as such rather than failing on a missing field.</summary>
     public const string Format = "mechnn-model";
+    /// <summary>The format version this build writes and reads.</summary>
     public const int Version = 1;
 
     // Named literals ("NaN", "Infinity") are read so that a file holding them is reported by tensor, not as corrupt JSON.
@@ -39,7 +40,7 @@ public sealed record ModelFile(string Kind, IReadOnlyDictionary<string, double> 
                 throw new ArgumentException($"{path}: parameter '{p.Name}' holds {p.Values[k].ToString(CultureInfo.InvariantCulture)} at index {k}; a model with non-finite parameters is not saved");
         var labels = Labels.Count == 0 ? null : Labels.ToDictionary(l => l.Key, l => l.Value.ToList());
         var envelope = new Envelope(Format, Version, Kind, new Dictionary<string, double>(HyperParameters), Parameters.ToList(), labels);
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(envelope, Json));
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, envelope, Json));
     }
 
     /// <summary>Reads a model file of any kind; the caller then checks its kind with <see cref="Expect"/>.</summary>
@@ -97,6 +98,10 @@ public sealed record ModelFile(string Kind, IReadOnlyDictionary<string, double> 
         return this;
     }
 
+    /// <summary>A finite numeric hyper-parameter.</summary>
+    /// <param name="name">Its name.</param>
+    /// <returns>Its value.</returns>
+    /// <exception cref="ModelFileException">Missing or not finite.</exception>
     public double Hyper(string name) => HyperParameters.TryGetValue(name, out var v) && double.IsFinite(v)
         ? v : throw new ModelFileException($"{Source}: '{Kind}' model lacks the hyper-parameter '{name}'");
 

@@ -6,6 +6,11 @@ namespace MechNN.IO.ModelFiles;
 /// <summary>Copies a module's named parameters into a <see cref="ModelFile"/> and back, checking names and shapes.</summary>
 public static class ModuleState
 {
+    /// <summary>A model file of <paramref name="kind"/> holding every named parameter of <paramref name="module"/> (as float64).</summary>
+    /// <param name="kind">The model kind its Load expects.</param>
+    /// <param name="hyperParameters">What is needed to rebuild the module.</param>
+    /// <param name="module">The module.</param>
+    /// <returns>The file's content.</returns>
     public static ModelFile Capture(string kind, IReadOnlyDictionary<string, double> hyperParameters, nn.Module module) =>
         new(kind, hyperParameters, module.named_parameters().Select(p =>
         {

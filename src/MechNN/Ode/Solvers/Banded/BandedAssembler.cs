@@ -16,14 +16,14 @@ internal static class BandedAssembler
     public static BandedSystem Assemble(OdeProblem p)
     {
         var spec = p.Spec;
-        int T = p.StepCount, D = spec.Dims, R = spec.Order, R1 = R + 1, n = spec.BlockSize;
+        var layout = p.Layout;
+        int T = layout.T, D = layout.D, R = layout.R, R1 = layout.R1, n = layout.N;
         var batch = p.BatchShape;
         long B = p.BatchSize;
-        var w = spec.Weights;
-        double ws2 = w.Smoothness * w.Smoothness, we2 = w.Equation * w.Equation, wi2 = w.Initial * w.Initial;
+        double ws2 = layout.Ws2, we2 = layout.We2, wi2 = layout.Wi2;
         var dtype = p.Coefficients.dtype;
         var device = p.Coefficients.device;
-        var taylor = new TaylorRows(R, spec.TopOrder);
+        var taylor = layout.Taylor;
         var KP = taylor.KPTensor(dtype, device);
         var KQ = taylor.KQTensor(dtype, device);
 
@@ -40,9 +40,8 @@ internal static class BandedAssembler
         var borderQ = ws2 * hp * KQ.sum(0L);
         var localBorder = F.pad(borderP, new long[] { 0, 0, 0, 1 }) + F.pad(borderQ, new long[] { 0, 0, 1, 0 });
         Tensor? local2 = null;
-        long smoothRows = (long)(T - 1) * taylor.RowsPerGap;
 
-        if (spec.TopOrder == TopOrderRows.Central && T >= 3)
+        if (layout.HasCentral)
         {
             var (a, b) = CentralRows.Coefficients(CentralRows.Spans(h), R); // (…, T−2)
             AddAt(localDiag, 0, R - 1, R - 1, ws2 * a * a);
@@ -55,11 +54,10 @@ internal static class BandedAssembler
             localBorder.narrow(-2, 0, T - 2).select(-1, R - 1).sub_(ws2 * a);
             localBorder.narrow(-2, 1, T - 2).select(-1, R).sub_(ws2 * b);
             localBorder.narrow(-2, 2, T - 2).select(-1, R - 1).add_(ws2 * a);
-            smoothRows += T - 2;
         }
 
         // Initial rows u_{s,d,i} = iv: the same diagonal entries for every dim.
-        int S = spec.InitialSteps, K = spec.ConstrainedInitialOrders;
+        int S = layout.S, K = layout.K;
         if (S > 0)
             for (int i = 0; i < K; i++) localDiag.narrow(-3, 0, S).select(-2, i).select(-1, i).add_(wi2);
 
@@ -84,14 +82,13 @@ internal static class BandedAssembler
             rhs = rhs + F.pad(iv, new long[] { 0, 0, 0, T - S });
         }
 
-        double corner = ws2 * D * smoothRows;
         return new BandedSystem(
             Full(diag + eqDiag, batch, B, T, n, n),
             Full(sub1, batch, B, T - 1, n, n),
             sub2 is null ? null : Full(sub2, batch, B, T - 2, n, n),
             Full(rhs, batch, B, T, n),
             spec.Epsilon ? Full(border, batch, B, T, n) : null,
-            spec.Epsilon ? corner : 0.0,
+            layout.Corner,
             spec.EpsilonReward);
     }
 

@@ -14,9 +14,12 @@ namespace MechNN.Ode.Solvers.Banded;
 /// </summary>
 internal sealed class BandedGradients(RowAlgebra rows, Tensor x, Tensor xEps, Tensor lambda, Tensor lambdaEps)
 {
-    private readonly RowValues _rho = rows.Weighted(Residual(rows, x, xEps));
+    private RowValues? _rhoValues;
     private readonly RowValues _mu = rows.Weighted(rows.Apply(lambda, lambdaEps));
     private OdeProblem P => rows.Problem;
+
+    // ρ only for coefficient and step gradients (a frozen left-hand side asks for neither).
+    private RowValues Rho => _rhoValues ??= rows.Weighted(Residual(rows, x, xEps));
 
     private static RowValues Residual(RowAlgebra rows, Tensor x, Tensor eps)
     {
@@ -26,7 +29,7 @@ internal sealed class BandedGradients(RowAlgebra rows, Tensor x, Tensor xEps, Te
 
     public Tensor Coefficients()
     {
-        var grad = _rho.Equation.unsqueeze(-1).unsqueeze(-1) * lambda.unsqueeze(-3) - _mu.Equation.unsqueeze(-1).unsqueeze(-1) * x.unsqueeze(-3);
+        var grad = Rho.Equation.unsqueeze(-1).unsqueeze(-1) * lambda.unsqueeze(-3) - _mu.Equation.unsqueeze(-1).unsqueeze(-1) * x.unsqueeze(-3);
         return Broadcasting.SumToShape(grad, P.Coefficients.shape);
     }
 
@@ -41,7 +44,7 @@ internal sealed class BandedGradients(RowAlgebra rows, Tensor x, Tensor xEps, Te
         var dhp = rows.Taylor.PowerDerivatives(rows.Steps).unsqueeze(-2);   // (…, T−1, 1, R1)
         Tensor xa = x.narrow(-3, 0, T - 1), xb = x.narrow(-3, 1, T - 1);
         Tensor la = lambda.narrow(-3, 0, T - 1), lb = lambda.narrow(-3, 1, T - 1);
-        Tensor rho = _rho.Taylor, mu = _mu.Taylor;
+        Tensor rho = Rho.Taylor, mu = _mu.Taylor;
         var term = rho.matmul(rows.KP) * la - mu.matmul(rows.KP) * xa + rho.matmul(rows.KQ) * lb - mu.matmul(rows.KQ) * xb;
         var dh = (term * dhp).sum(new long[] { -2, -1 });                    // (…, T−1)
 
@@ -52,7 +55,7 @@ internal sealed class BandedGradients(RowAlgebra rows, Tensor x, Tensor xEps, Te
             Tensor Pick(Tensor v, int from, int order) => v.narrow(-3, from, T - 2).select(-1, order);
             Tensor dx = Pick(x, 2, R - 1) - Pick(x, 0, R - 1), dl = Pick(lambda, 2, R - 1) - Pick(lambda, 0, R - 1);
             Tensor x0 = Pick(x, 1, R), l0 = Pick(lambda, 1, R);
-            Tensor rc = _rho.Central!, mc = _mu.Central!;
+            Tensor rc = Rho.Central!, mc = _mu.Central!;
             var dSpan = (da.unsqueeze(-1) * (rc * dl - mc * dx) - db.unsqueeze(-1) * (rc * l0 - mc * x0)).sum(-1);
             dh = dh + F.pad(dSpan, new long[] { 0, 1 }) + F.pad(dSpan, new long[] { 1, 0 });
         }

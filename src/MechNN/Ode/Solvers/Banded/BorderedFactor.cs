@@ -4,10 +4,11 @@ using static TorchSharp.torch;
 namespace MechNN.Ode.Solvers.Banded;
 
 /// <summary>
-/// Factorisation of the whole normal matrix: the Jacobi-scaled banded part by <see cref="BlockCholesky"/> (sequential in
-/// time) or <see cref="CyclicReduction"/> (parallel in time), and the ε
+/// Factorisation of the whole normal matrix: the Jacobi-scaled banded part by a <see cref="BandedFactorisation"/>
+/// (<see cref="BlockCholesky"/>, sequential in time, or <see cref="CyclicReduction"/>, parallel in time), and the ε
 /// border by a Schur complement (two banded solves, the second — A⁻¹m — done once here and reused by every solve).
-/// Solving: z = A⁻¹r, ε = (r_ε − mᵀz)/(c − mᵀA⁻¹m), u = z − ε·A⁻¹m.
+/// Solving: z = A⁻¹r, ε = (r_ε − mᵀz)/(c − mᵀA⁻¹m), u = z − ε·A⁻¹m. A factor of one system (batch 1) solves a whole
+/// batch of right-hand sides, as the columns of one multi-right-hand-side substitution.
 /// </summary>
 internal sealed class BorderedFactor
 {
@@ -17,13 +18,11 @@ internal sealed class BorderedFactor
     private readonly Tensor? _borderSolve;  // A'⁻¹(s∘m), (B, T, n)
     private readonly Tensor? _schur;        // c − mᵀA⁻¹m, (B)
 
-    public BorderedFactor(BandedSystem system, OdeProblem problem, bool parallelInTime)
+    public BorderedFactor(BandedSystem system, OdeProblem problem, BandedFactorisation factorise)
     {
         _scale = system.JacobiScale();
         var scaled = system.Scaled(_scale);
-        _banded = parallelInTime
-            ? new CyclicReduction(scaled.Diag, scaled.Sub1, scaled.Sub2)
-            : new BlockCholesky(scaled.Diag, scaled.Sub1, scaled.Sub2);
+        _banded = factorise(scaled.Diag, scaled.Sub1, scaled.Sub2);
         Wellposedness.Check(problem, _banded.Info, _banded.MinPivot);
         if (scaled.Border is null) return;
         _scaledBorder = scaled.Border;
@@ -39,6 +38,12 @@ internal sealed class BorderedFactor
     /// <summary>Solves M [x_ε; x_u] = [r_ε; r_u] for r_u (B, T, n) and r_ε (B) (ignored without ε).</summary>
     public (Tensor U, Tensor? Eps) Solve(Tensor rhsU, Tensor? rhsEps)
     {
+        if (_scale.size(0) == 1 && rhsU.size(0) != 1)
+        {
+            // One factor for all members: members become right-hand-side columns.
+            var (uc, ec) = SolveColumns(rhsU.permute(1, 2, 0).unsqueeze(0), rhsEps?.unsqueeze(0));
+            return (uc.squeeze(0).permute(2, 0, 1), ec?.squeeze(0));
+        }
         var (u, eps) = SolveColumns(rhsU.unsqueeze(-1), rhsEps?.unsqueeze(-1));
         return (u.squeeze(-1), eps?.squeeze(-1));
     }

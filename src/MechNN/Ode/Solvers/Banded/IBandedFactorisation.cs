@@ -16,3 +16,7 @@ internal interface IBandedFactorisation
     /// <summary>The tensors the factorisation keeps (to move out of a dispose scope that frees the temporaries).</summary>
     IEnumerable<Tensor> Retained();
 }
+
+/// <summary>How a torch-ops backend factorises the equilibrated banded part: diagonal blocks (B, T, n, n), first and
+/// (with central rows) second sub-diagonal blocks.</summary>
+internal delegate IBandedFactorisation BandedFactorisation(Tensor diag, Tensor sub1, Tensor? sub2);

@@ -35,7 +35,7 @@ internal sealed class RowAlgebra
         _p = p;
         var spec = p.Spec;
         int T = p.StepCount;
-        Taylor = new TaylorRows(spec.Order, spec.TopOrder);
+        Taylor = p.Layout.Taylor;
         _c = p.AlignBatch(p.Coefficients, 4);
         _kp = Taylor.KPTensor(_c.dtype, _c.device);
         _kq = Taylor.KQTensor(_c.dtype, _c.device);
@@ -51,7 +51,7 @@ internal sealed class RowAlgebra
 
     public IEnumerable<Tensor> Retained() => new[] { _c, _kp, _kq, _hp, Steps, _a, _b }.OfType<Tensor>();
 
-    public bool HasCentral => _p.Spec.TopOrder == TopOrderRows.Central && _p.StepCount >= 3;
+    public bool HasCentral => _p.Layout.HasCentral;
     private int T => _p.StepCount;
     private int R => _p.Spec.Order;
     private int S => _p.Spec.InitialSteps;

@@ -1,4 +1,4 @@
-using MechNN.Ode.Solvers.Fused;
+using MechNN.Ode.Rows;
 
 namespace MechNN.Ode.Solvers.Cuda;
 
@@ -26,13 +26,13 @@ internal static class CudaKernels
     internal static Action<string, uint, uint, IntPtr>? Emulator { get; set; }
 
     /// <summary>True when the driver is present and the problem shape fits the kernels.</summary>
-    public static bool Supports(FusedLayout layout) => CudaLayout.Fits(layout) && CudaDriver.Available;
+    public static bool Supports(RowLayout layout) => CudaLayout.Fits(layout) && CudaDriver.Available;
 
     /// <summary>True when the chunked (parallel-in-time) kernels exist for this shape: D = 1 and R ≤ 3 (R ≥ 2 with
     /// central rows); see mnn_kernels.cu.</summary>
-    public static bool HasChunked(FusedLayout l) => l.D == 1 && l.R1 is >= 2 and <= 4 && !(l.Central && l.R1 < 3);
+    public static bool HasChunked(RowLayout l) => l.D == 1 && l.R1 is >= 2 and <= 4 && !(l.HasCentral && l.R1 < 3);
 
-    public static string EntryName(string kind, FusedLayout l)
+    public static string EntryName(string kind, RowLayout l)
     {
         var (d, r1) = Specialised.Contains((l.D, l.R1)) ? (l.D, l.R1) : (0, 0);
         return $"mnn_{kind}_d{d}_r{r1}";

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MechNN.Ode.Rows;
 using MechNN.Ode.Solvers.Fused;
 
 namespace MechNN.Ode.Solvers.Cuda;
@@ -30,11 +31,11 @@ internal unsafe struct CudaLayout
     public fixed int QEnd[MaxRows];
 
     /// <summary>True when a problem of this layout fits the kernels' fixed bounds.</summary>
-    public static bool Fits(FusedLayout l) => l.R1 <= MaxR1 && l.Rows <= MaxRows && l.N <= MaxN;
+    public static bool Fits(RowLayout l) => l.R1 <= MaxR1 && l.Taylor.RowsPerGap <= MaxRows && l.N <= MaxN;
 
     public static CudaLayout From(FusedLayout l, long batch, int refinements)
     {
-        if (!Fits(l)) throw new ArgumentException($"The CUDA kernels support R ≤ {MaxR1 - 1} and D·(R+1) ≤ {MaxN} (got R = {l.R}, D = {l.D}).");
+        if (!Fits(l.Source)) throw new ArgumentException($"The CUDA kernels support R ≤ {MaxR1 - 1} and D·(R+1) ≤ {MaxN} (got R = {l.R}, D = {l.D}).");
         var c = new CudaLayout
         {
             We2 = l.We2, Wi2 = l.Wi2, Ws2 = l.Ws2, Reward = l.Reward, Corner = l.Corner,

@@ -1,3 +1,4 @@
+using MechNN.Ode.Rows;
 using MechNN.Ode.Solvers.Fused;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace MechNN.Ode.Solvers.Cuda;
 /// members with many steps: one thread block per member, its threads splitting the
 /// steps into chunks joined by a separator system (<see cref="Chunks"/> &gt; 0), so the dependent chain is O(T/P + P).
 /// </summary>
-internal sealed unsafe class CudaSystem : IFusedSystem
+internal sealed unsafe class CudaSystem : FusedKernelSystem
 {
     private readonly FusedLayout _l;
     private readonly CudaLayout _layout;
@@ -28,17 +29,17 @@ internal sealed unsafe class CudaSystem : IFusedSystem
     public int Chunks { get; }
 
     // Read only when the verdict says a member failed: on the happy path they cost nothing.
-    public Tensor Info => _status[0].to_type(ScalarType.Int32);
-    public Tensor MinPivot => _status[1];
-    public Tensor Unpinned => _status[2].ne(0);
-    public Tensor RelativeSchur => _status[3];
+    public override Tensor Info => _status[0].to_type(ScalarType.Int32);
+    public override Tensor MinPivot => _status[1];
+    public override Tensor Unpinned => _status[2].ne(0);
+    public override Tensor RelativeSchur => _status[3];
 
     /// <summary>One read of the kernels' per-member verdict (see mnn_kernels.cu): false when every member is fine.</summary>
-    public bool MayBeIllPosed => _status[4].max().item<double>() != 0;
+    public override bool MayBeIllPosed => _status[4].max().item<double>() != 0;
 
-    public CudaSystem(OdeProblem p, int refinements)
+    public CudaSystem(OdeProblem p, int refinements) : base(p)
     {
-        _l = new FusedLayout(p.Spec, p.StepCount);
+        _l = new FusedLayout(p.Layout);
         _batch = p.BatchSize;
         _layout = CudaLayout.From(_l, _batch, refinements);
         _device = p.Coefficients.device;
@@ -51,7 +52,7 @@ internal sealed unsafe class CudaSystem : IFusedSystem
         _lenIv = _l.S * _l.D * _l.K;
         _iv = _l.S > 0 ? Columns(p.AlignBatch(p.InitialValues, 3).expand(bs.Concat(new long[] { _l.S, _l.D, _l.K }).ToArray())) : Buffer(1);
         _h = Columns(p.AlignBatch(p.Steps, 1).expand(bs.Append(T - 1).ToArray()));
-        Chunks = ChooseChunks(_l, _batch);
+        Chunks = ChooseChunks(p.Layout, _batch);
         _layout.Chunks = Chunks;
         _d0 = Buffer(T * nn); _d1 = Buffer(T * nn); _d2 = Buffer(_l.Central ? (T - 2) * nn : 1);
         _mv = Buffer(_l.Epsilon ? T * n : 1); _z2 = Buffer(_l.Epsilon ? T * n : 1);
@@ -69,9 +70,9 @@ internal sealed unsafe class CudaSystem : IFusedSystem
         else Launch("forward", _c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur, status, _x, _eps, _r);
     }
 
-    public (Tensor X, Tensor Eps) Solution() => (_x.t(), _eps.reshape(-1));
+    public override (Tensor X, Tensor Eps) Solution() => (_x.t(), _eps.reshape(-1));
 
-    public (Tensor C, Tensor B, Tensor Iv, Tensor H) Backward(Tensor g, Tensor gEps)
+    protected override (Tensor C, Tensor B, Tensor Iv, Tensor H) KernelBackward(Tensor g, Tensor gEps)
     {
         int T = _l.T, n = _l.N, E = _l.E;
         Tensor gCols = Columns(g, batchDims: 1), geCols = Columns(gEps.reshape(-1, 1), batchDims: 1);
@@ -90,7 +91,7 @@ internal sealed unsafe class CudaSystem : IFusedSystem
     /// and chains long (T ≥ 256, B ≤ 4096); P ≈ √(T·(2n+1)) balances the chunk work (factor + 2n solves of T/P steps)
     /// against thread 0's P separator steps; at least four steps per chunk, at most 256 threads (register budget).
     /// </summary>
-    public static int ChooseChunks(FusedLayout l, long batch)
+    public static int ChooseChunks(RowLayout l, long batch)
     {
         if (!CudaKernels.HasChunked(l) || l.T < 256 || batch > 4096) return 0;
         int p = (int)Math.Sqrt((double)l.T * (2 * l.N + 1)) / 32 * 32;
@@ -114,7 +115,7 @@ internal sealed unsafe class CudaSystem : IFusedSystem
 
     private void Launch(string kind, params Tensor[] arrays)
     {
-        var name = CudaKernels.EntryName(kind, _l);
+        var name = CudaKernels.EntryName(kind, _l.Source);
         var emulator = CudaKernels.Emulator;
         var function = emulator is null ? CudaKernels.Function(_ordinal, name) : IntPtr.Zero;
         bool chunked = kind.StartsWith("chunked", StringComparison.Ordinal);

@@ -15,7 +15,7 @@ internal static class DenseAssembler
     public static (Tensor C, Tensor Beta) Assemble(OdeProblem p)
     {
         var spec = p.Spec;
-        var layout = new RowLayout(spec, p.StepCount);
+        var layout = p.Layout;
         int T = p.StepCount, D = spec.Dims, E = spec.Equations, R1 = spec.Order + 1, S = spec.InitialSteps, K = spec.ConstrainedInitialOrders;
         long B = p.BatchSize;
         var batch = p.BatchShape;

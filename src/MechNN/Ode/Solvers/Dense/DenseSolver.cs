@@ -14,9 +14,9 @@ public sealed class DenseSolver : IOdeSolver
         var spec = problem.Spec;
         var (C, beta) = DenseAssembler.Assemble(problem);
         var x = DenseLeastSquaresFunction.apply(C, beta, spec.EpsilonReward, problem)[0];
-        int offset = spec.Epsilon ? 1 : 0;
+        int offset = problem.Layout.Offset;
         var batch = problem.BatchShape;
-        var u = x.narrow(1, offset, x.size(1) - offset).reshape(batch.Concat(new long[] { problem.StepCount, spec.Dims, spec.Order + 1 }).ToArray());
+        var u = x.narrow(1, offset, x.size(1) - offset).reshape(problem.SolutionShape);
         var eps = spec.Epsilon ? x.select(1, 0).reshape(batch) : zeros(batch, dtype: x.dtype, device: x.device);
         return new OdeSolution(u, eps);
     }

@@ -3,11 +3,14 @@ using MechNN.Ode.Rows;
 namespace MechNN.Ode.Solvers.Fused;
 
 /// <summary>
-/// Sizes and row constants shared by every routine of the fused CPU kernel for one problem shape
-/// (T, D, E, R, S, k and the row options). Immutable; built once per solve.
+/// The constants every routine of the fused kernels reads for one problem shape: the sizes of the problem's
+/// <see cref="RowLayout"/> copied into plain fields (read in the kernels' innermost loops), squared weights, and the
+/// Taylor patterns flattened with their Gram matrices and non-zero ranges. Immutable; built once per solve.
 /// </summary>
 internal sealed class FusedLayout
 {
+    /// <summary>The layout these constants are derived from.</summary>
+    public RowLayout Source { get; }
     public int T { get; }
     public int D { get; }
     public int E { get; }
@@ -43,19 +46,18 @@ internal sealed class FusedLayout
     /// <summary>k!/(k−j)! for j ≤ k ≤ R, (R+1) × (R+1).</summary>
     public double[] Falling { get; }
 
-    public FusedLayout(OdeSpec spec, int steps)
+    public FusedLayout(RowLayout layout)
     {
-        T = steps; D = spec.Dims; E = spec.Equations; R = spec.Order; N = spec.BlockSize;
-        S = spec.InitialSteps; K = spec.ConstrainedInitialOrders;
-        var taylor = new TaylorRows(R, spec.TopOrder);
+        Source = layout;
+        T = layout.T; D = layout.D; E = layout.E; R = layout.R; N = layout.N;
+        S = layout.S; K = layout.K;
+        var taylor = layout.Taylor;
         Rows = taylor.RowsPerGap;
-        Central = spec.TopOrder == TopOrderRows.Central && T >= 3;
-        Epsilon = spec.Epsilon;
-        We2 = spec.Weights.Equation * spec.Weights.Equation;
-        Wi2 = spec.Weights.Initial * spec.Weights.Initial;
-        Ws2 = spec.Weights.Smoothness * spec.Weights.Smoothness;
-        Reward = spec.EpsilonReward;
-        Corner = Epsilon ? Ws2 * D * ((long)(T - 1) * Rows + (Central ? T - 2 : 0)) : 0;
+        Central = layout.HasCentral;
+        Epsilon = layout.Epsilon;
+        (We2, Wi2, Ws2) = (layout.We2, layout.Wi2, layout.Ws2);
+        Reward = layout.Spec.EpsilonReward;
+        Corner = layout.Corner;
         KP = Flatten(taylor.KP);
         KQ = Flatten(taylor.KQ);
         PP = Gram(KP, KP);

@@ -16,7 +16,7 @@ namespace MechNN.Ode.Solvers.Fused;
 /// loops. Same maths as the torch-ops path (<see cref="Banded.BandedAssembler"/>, <see cref="Banded.RowAlgebra"/>,
 /// <see cref="Banded.BandedGradients"/>); tests hold them together. Holds the factorisation between forward and backward.
 /// </summary>
-internal sealed unsafe class FusedSystem : IFusedSystem
+internal sealed unsafe class FusedSystem : FusedKernelSystem
 {
     private static readonly int W = V.Count;
     private readonly FusedLayout _l;
@@ -33,23 +33,21 @@ internal sealed unsafe class FusedSystem : IFusedSystem
     private readonly V* _x, _eps;
     private readonly int _refinements;
 
-    public FusedLayout Layout => _l;
-
     /// <summary>Bytes the kernel keeps between forward and backward (inputs, factor, solution): O(B·T·n²).</summary>
     public long StateBytes => new[] { _cT, _bT, _ivT, _hT, _d0T, _d1T, _d2T, _mvT, _z2T, _invSchurT, _statusT, _xT, _epsT }
         .Sum(t => t.numel() * t.element_size());
-    public Tensor Info { get; }
-    public Tensor MinPivot { get; }
-    public Tensor Unpinned { get; }
-    public Tensor RelativeSchur { get; }
+    public override Tensor Info { get; }
+    public override Tensor MinPivot { get; }
+    public override Tensor Unpinned { get; }
+    public override Tensor RelativeSchur { get; }
     /// <summary>On the CPU the detailed checks are cheap: always run them.</summary>
-    public bool MayBeIllPosed => true;
+    public override bool MayBeIllPosed => true;
 
     /// <summary>Factorises and solves every member in one pass per pack (the factor is still hot in cache).</summary>
-    public FusedSystem(OdeProblem p, int refinements)
+    public FusedSystem(OdeProblem p, int refinements) : base(p)
     {
         _refinements = refinements;
-        _l = new FusedLayout(p.Spec, p.StepCount);
+        _l = new FusedLayout(p.Layout);
         _batch = p.BatchSize;
         _packs = (_batch + W - 1) / W;
         var bs = p.BatchShape;
@@ -313,7 +311,7 @@ internal sealed unsafe class FusedSystem : IFusedSystem
 
     // ---------------------------------------------------------------- solves
 
-    public (Tensor X, Tensor Eps) Solution() => (Unpack(_xT), Unpack(_epsT).reshape(-1));
+    public override (Tensor X, Tensor Eps) Solution() => (Unpack(_xT), Unpack(_epsT).reshape(-1));
 
     /// <summary>Solves one pack (with refinement) into the stored solution; r is T·n scratch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -486,7 +484,7 @@ internal sealed unsafe class FusedSystem : IFusedSystem
     /// The backward pass in one sweep per pack: λ = M⁻¹g (refined, g (B, T·n), gε (B)), then the full-batch gradients
     /// c (B, T·E·n), b (B, T·E), iv (B, S·D·K), h (B, T−1); see <see cref="Banded.BandedGradients"/>.
     /// </summary>
-    public (Tensor C, Tensor B, Tensor Iv, Tensor H) Backward(Tensor g, Tensor gEps)
+    protected override (Tensor C, Tensor B, Tensor Iv, Tensor H) KernelBackward(Tensor g, Tensor gEps)
     {
         int T = _l.T, n = _l.N, E = _l.E, Tn = T * n, refinements = _refinements;
         Tensor pg = Pack(g), pge = Pack(gEps.reshape(-1, 1));

@@ -1,14 +1,13 @@
-using MechNN.Ode.Solvers;
-using MechNN.Ode.Solvers.Banded;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MechNN.Ode;
+namespace MechNN.Ode.Solvers.Banded;
 
 /// <summary>
-/// A factorised left-hand side: coefficients and steps fixed once, then any number of solves with new right-hand
-/// sides and initial values, each only substitutions (e.g. equation discovery, where u' = Θ(v)ξ has the fixed
-/// coefficients [0, 1, 0] and only the rhs changes). Differentiable with respect to rhs and initial values only.
+/// A factorised left-hand side (made by <see cref="BandedSolver.Factorise"/>): coefficients and steps fixed once, then
+/// any number of solves with new right-hand sides and initial values, each only substitutions (e.g. equation
+/// discovery, where u' = Θ(v)ξ has the fixed coefficients [0, 1, 0] and only the rhs changes). Differentiable with
+/// respect to rhs and initial values only.
 /// <para>It can never return stale results: it keeps its own copies of the coefficients and steps (later changes to
 /// the caller's tensors do not reach it), and it refuses coefficients or steps that require gradients, which it
 /// could not deliver. Not a cache: nothing is shared between instances, and disposing one frees its factor.</para>
@@ -20,10 +19,13 @@ public sealed class FrozenOde : IDisposable
     private readonly DisposeScope _scope;
     private readonly BorderedFactor _factor;
     private readonly long[] _lhsBatch;
+    /// <summary>The spec the left-hand side was factorised for.</summary>
     public OdeSpec Spec { get; }
+    /// <summary>Number of steps T of every solve.</summary>
     public int StepCount { get; }
     /// <summary>The frozen coefficients (a private copy, aligned to their own batch shape).</summary>
     public Tensor Coefficients { get; }
+    /// <summary>The frozen steps (a private copy).</summary>
     public Tensor Steps { get; }
     /// <summary>True when one factorisation is shared by all batch members.</summary>
     public bool Shared => _lhsBatch.All(d => d == 1);
@@ -33,9 +35,9 @@ public sealed class FrozenOde : IDisposable
         Spec = spec; StepCount = steps; Coefficients = coefficients; Steps = h; _factor = factor; _lhsBatch = lhsBatch; _scope = scope;
     }
 
-    /// <summary>Factorises the normal matrix for these coefficients (…, T|1, E, D, R+1) and steps (…, T−1|1).</summary>
-    /// <param name="parallelInTime">Factorise by cyclic reduction (default on accelerators) instead of sequentially.</param>
-    public static FrozenOde Factorise(OdeSpec spec, Tensor coefficients, Tensor steps, int? stepCount = null, bool? parallelInTime = null)
+    /// <summary>Factorises the normal matrix for these coefficients (…, T|1, E, D, R+1) and steps (…, T−1|1) with the
+    /// banded factorisation that <paramref name="choose"/> picks for the (template) problem.</summary>
+    internal static FrozenOde Create(OdeSpec spec, Tensor coefficients, Tensor steps, int? stepCount, Func<OdeProblem, BandedFactorisation> choose)
     {
         if (coefficients.requires_grad || steps.requires_grad)
             throw new ArgumentException("FrozenOde treats coefficients and steps as constants and cannot return their gradients; pass detached tensors (or use OdeSolve for a fully differentiable solve).");
@@ -50,8 +52,8 @@ public sealed class FrozenOde : IDisposable
             var zeroRhs = zeros(new long[] { 1, spec.Equations }, dtype: c.dtype, device: c.device);
             var zeroIv = spec.InitialSteps > 0 ? zeros(new long[] { 1, spec.Dims, spec.ConstrainedInitialOrders }, dtype: c.dtype, device: c.device) : null;
             var template = OdeProblem.Create(spec, c, zeroRhs, zeroIv, h, T);
-            var system = BandedAssembler.Assemble(template);
-            var factor = new BorderedFactor(system, template, parallelInTime ?? c.device_type != DeviceType.CPU);
+            var factorisation = choose(template);
+            var factor = new BorderedFactor(BandedAssembler.Assemble(template), template, factorisation);
             foreach (var kept in factor.Retained().Append(c).Append(h)) kept.MoveToOuterDisposeScope();
             return new FrozenOde(spec, T, c, h, factor, template.BatchShape, scope);
         }
@@ -63,28 +65,22 @@ public sealed class FrozenOde : IDisposable
     }
 
     /// <summary>Solves with a new rhs (…, T|1, E|1) and initial values (…, S|1, D, k) (null when S = 0).</summary>
+    /// <param name="rhs">Right-hand sides; they and the initial values may require gradients.</param>
+    /// <param name="initialValues">Initial values, or null when the spec has no initial steps.</param>
+    /// <param name="refinements">Iterative-refinement steps after the first solve.</param>
+    /// <returns>The solution, differentiable with respect to rhs and initial values.</returns>
+    /// <exception cref="OdeInputException">The inputs do not fit the spec, or broadcast to another batch than the frozen one.</exception>
+    /// <exception cref="IllPosedSystemException">Some member's solution is not finite.</exception>
     public OdeSolution Solve(Tensor rhs, Tensor? initialValues, int refinements = 1)
     {
         var problem = OdeProblem.Create(Spec, Coefficients, rhs, initialValues, Steps, StepCount);
         if (!Shared && !problem.BatchShape.SequenceEqual(_lhsBatch))
             throw new OdeInputException($"rhs/initial values broadcast the batch to {OdeProblem.Fmt(problem.BatchShape)}, but the frozen left-hand side has batch {OdeProblem.Fmt(_lhsBatch)}.");
-        var outputs = FrozenSolveFunction.apply(problem.Rhs, problem.InitialValues, problem, this, refinements);
+        Func<OdeProblem, IFactorisedSystem> factorise = p => TorchSystem.WithFactor(p, _factor, refinements);
+        var outputs = BandedSolveFunction.apply(problem.Coefficients, problem.Rhs, problem.InitialValues, problem.Steps, problem, factorise);
         return new OdeSolution(outputs[0], outputs[1]);
     }
 
-    /// <summary>Solves M x = r for the problem's full batch: r (B, T, n), r_ε (B).</summary>
-    internal (Tensor U, Tensor Eps) SolveBatch(OdeProblem problem, Tensor rhsU, Tensor rhsEps)
-    {
-        long members = problem.BatchSize;
-        if (!Shared)
-        {
-            var (u, e) = _factor.Solve(rhsU, rhsEps);
-            return (u, e ?? zeros_like(rhsEps));
-        }
-        // One factor for all members: members become right-hand-side columns.
-        var (uc, ec) = _factor.SolveColumns(rhsU.permute(1, 2, 0).unsqueeze(0), rhsEps.unsqueeze(0));
-        return (uc.squeeze(0).permute(2, 0, 1), ec is null ? zeros_like(rhsEps) : ec.squeeze(0));
-    }
-
+    /// <summary>Frees the factor and the frozen copies.</summary>
     public void Dispose() => _scope.Dispose();
 }
