@@ -38,7 +38,8 @@ merged, rows = None, []
 for path in sorted(glob.glob("/tmp/solver-*.json")):
     report = json.load(open(path))
     if merged is None:
-        merged = dict(report, command="scripts/bench/gpu-bench.sh solver (mechnn bench solver --device cuda --reps 20 --budget 5, one process per config)", configs=[])
+        merged = dict(report, configs=[])
+        merged["provenance"] = dict(report["provenance"], command="scripts/bench/gpu-bench.sh solver (mechnn bench solver --device cuda --reps 20 --budget 5, one process per config)")
     merged["configs"] += report["configs"]
     for c in report["configs"]:
         for r in c["results"]:

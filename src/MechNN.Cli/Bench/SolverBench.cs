@@ -19,6 +19,9 @@ internal sealed class SolverBench(Device device, ScalarType dtype, int reps, dou
 {
     public const string Sequential = "torch-sequential";
 
+    /// <summary>Every method name, on any device (--methods takes a subset).</summary>
+    public static readonly IReadOnlyList<string> MethodNames = new[] { Sequential, "fused-cpu", "fused-cuda", "cyclic-reduction", "dense-oracle" };
+
     public IEnumerable<(string Name, IOdeSolver Solver)> Methods(SolverConfig config) =>
         AllMethods().Where(m => only is null || only.Contains(m.Name));
 

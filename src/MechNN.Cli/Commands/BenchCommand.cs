@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using MechNN.Cli.Bench;
 using MechNN.Cli.Rendering;
 using Spectre.Console;
@@ -30,16 +29,16 @@ internal static class BenchCommand
         var reps = new Option<int>("--reps") { Description = "Timed repetitions per solver (after one warm-up).", DefaultValueFactory = _ => 10 };
         var budget = new Option<double>("--budget") { Description = "Seconds one solver may spend on one config; slower ones are timed once.", DefaultValueFactory = _ => 20 };
         var formulation = new Option<string>("--formulation") { Description = "smnn (no ε, continuity rows: the S-MNN default the reference figures use) or mnn (ε, central rows)", DefaultValueFactory = _ => "smnn" };
-        var output = new Option<string?>("--out") { Description = "JSON file to write (default docs/results/bench-solver-<device>.json)." };
-        var methods = new Option<string[]>("--methods") { Description = "Solvers to run (default: all available): torch-sequential, fused-cpu, fused-cuda, cyclic-reduction, dense-oracle", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string?>("--out") { Description = "JSON file to write (default ./bench-solver-<device>.json)." };
+        var methods = new Option<string[]>("--methods") { Description = "Solvers to run (default: all available): " + string.Join(", ", SolverBench.MethodNames), AllowMultipleArgumentsPerToken = true };
         var command = new Command("solver", "Forward + backward of one batched solve: fused/parallel vs torch-ops sequential vs dense oracle.")
             { configs, device, dtype, reps, budget, formulation, output, methods };
-        command.SetAction(parse => Run(parse.GetValue(configs), parse.GetValue(device)!, parse.GetValue(dtype)!, parse.GetValue(reps),
+        command.SetAction(parse => Run(parse, parse.GetValue(configs), parse.GetValue(device)!, parse.GetValue(dtype)!, parse.GetValue(reps),
             parse.GetValue(budget), parse.GetValue(formulation)!, parse.GetValue(output), parse.GetValue(methods)));
         return command;
     }
 
-    private static int Run(string[]? names, string deviceName, string dtypeName, int reps, double budget, string formulation, string? output, string[]? methods)
+    private static int Run(ParseResult parse, string[]? names, string deviceName, string dtypeName, int reps, double budget, string formulation, string? output, string[]? methods)
     {
         var dev = ParseDevice(deviceName);
         var dtype = dtypeName switch
@@ -53,9 +52,12 @@ internal static class BenchCommand
             ? names.SelectMany(n => n.Split(',')).Select(n => SolverConfig.All.FirstOrDefault(c => c.Name == n)
                 ?? throw new ArgumentException($"unknown config '{n}'; known: {string.Join(", ", SolverConfig.All.Select(c => c.Name))}")).ToList()
             : SolverConfig.All.ToList();
-        var path = output ?? Path.Combine("docs", "results", $"bench-solver-{deviceName}.json");
-
+        var path = Outputs.Result(output, $"bench-solver-{deviceName}.json");
         var only = methods is { Length: > 0 } ? methods.SelectMany(m => m.Split(',')).ToHashSet() : null;
+        foreach (var m in only ?? [])
+            if (!SolverBench.MethodNames.Contains(m)) throw new ArgumentException($"--methods: unknown method '{m}'; known: {string.Join(", ", SolverBench.MethodNames)}");
+        Outputs.Check(("--out", path));
+
         var bench = new SolverBench(dev, dtype, reps, budget, formulation == "mnn", only);
         var rows = new List<(SolverConfig Config, List<MethodResult> Results)>();
         ProgressDisplay.Run(display =>
@@ -82,9 +84,7 @@ internal static class BenchCommand
 
         var report = new
         {
-            command = "mechnn bench solver " + string.Join(' ', Environment.GetCommandLineArgs().Skip(3)),
-            date = DateTime.UtcNow.ToString("u"),
-            device = deviceName, dtype = dtypeName, formulation, cores = Environment.ProcessorCount,
+            device = deviceName, dtype = dtypeName, formulation,
             configs = rows.Select(r => new
             {
                 r.Config.Name, r.Config.Systems, r.Config.Steps, r.Config.Order, r.Config.InitialOrders,
@@ -92,7 +92,7 @@ internal static class BenchCommand
                 results = r.Results.Select(x => new { x.Method, median_ms = Json(x.MedianMs), min_ms = Json(x.MinMs), peak_mb = Json(x.PeakMb), max_rel_diff = double.IsNaN(x.MaxRelDiff) ? (double?)null : x.MaxRelDiff, x.Status }),
             }),
         };
-        WriteJson(path, report);
+        Outputs.WriteResult(parse, path, report);
         return 0;
     }
 
@@ -137,20 +137,6 @@ internal static class BenchCommand
         "cuda" => throw new ArgumentException("--device cuda: no CUDA device is available to TorchSharp here."),
         _ => throw new ArgumentException($"--device must be cpu or cuda (got '{name}')."),
     };
-
-    /// <summary>Writes JSON atomically (temp file + rename): never a half-written result.</summary>
-    internal static void WriteJson(string path, object report)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(report, new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,   // NaN = not measured
-        }));
-        File.Move(temp, path, overwrite: true);
-        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
-    }
 
     private static double? Json(double v) => double.IsNaN(v) ? null : Math.Round(v, 6);
     private static string Fmt(double v) => double.IsNaN(v) ? "–" : v < 10 ? v.ToString("F3") : v.ToString("F1");

@@ -18,6 +18,7 @@ internal static class BeyondPolynomialsCommand
 
     private static int Run(string? plot)
     {
+        Outputs.Check(("--plot", Outputs.PlotPrefix(plot)));
         var results = new List<BeyondPolynomialResult>();
         AnsiConsole.Status().Start("fitting the tanh example…", ctx =>
         {

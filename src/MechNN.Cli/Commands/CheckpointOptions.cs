@@ -26,6 +26,7 @@ internal sealed class CheckpointOptions
         var (path, resume, every) = (p.GetValue(Path), p.GetValue(Resume), p.GetValue(Every));
         if (resume && path is null) throw new ArgumentException("--resume needs --checkpoint PATH.");
         if (every < 1) throw new ArgumentException($"--checkpoint-every must be at least 1 (got {every}).");
+        Outputs.Check(("--checkpoint", path));
         return new Settings(path, resume, every);
     }
 

@@ -18,7 +18,7 @@ internal static class ClassifyCommand
         var epochs = new Option<int>("--epochs") { Description = "Full-batch Adam steps per model.", DefaultValueFactory = _ => 300 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var plot = new Option<string?>("--plot") { Description = "Path prefix for decision-region PNGs (one per model)." };
-        var output = new Option<string?>("--out") { Description = "JSON file (default docs/results/classify-circles.json; with --load only if given)." };
+        var output = new Option<string?>("--out") { Description = "JSON file (default ./classify-circles.json; with --load only if given)." };
         var files = new ModelFileOptions();
         var circles = new Command("circles", "Nested circles: inner disc (r ≤ 0.5) vs shell (1 ≤ r ≤ 1.5).") { train, test, epochs, seed, plot, output };
         files.AddTo(circles);
@@ -27,17 +27,20 @@ internal static class ClassifyCommand
         circles.SetAction(p =>
         {
             var (save, load) = files.Get(p);
-            return Run(p.GetValue(train), p.GetValue(test), p.GetValue(epochs), p.GetValue(seed), p.GetValue(plot), p.GetValue(output), save, load, checkpoint.Get(p));
+            return Run(p, p.GetValue(train), p.GetValue(test), p.GetValue(epochs), p.GetValue(seed), p.GetValue(plot), p.GetValue(output), save, load, checkpoint.Get(p));
         });
         classify.Subcommands.Add(circles);
         return classify;
     }
 
-    private static int Run(int trainCount, int testCount, int epochs, long seed, string? plotPrefix, string? output, string? save, string? load,
+    private static int Run(ParseResult parse, int trainCount, int testCount, int epochs, long seed, string? plotPrefix, string? output, string? save, string? load,
         CheckpointOptions.Settings checkpoints)
     {
         if (trainCount < 10 || testCount < 10) throw new ArgumentException("--train and --test need at least 10 points.");
         if (epochs < 1) throw new ArgumentException("--epochs must be at least 1.");
+        // A --load run must not overwrite the recorded results unless asked to.
+        var resultPath = load is null || output is not null ? Outputs.Result(output, "classify-circles.json") : null;
+        Outputs.Check(("--out", resultPath), ("--save", save), ("--plot", Outputs.PlotPrefix(plotPrefix)));
         var (xTrain, yTrain) = NestedCircles.Generate(trainCount, seed);
         var (xTest, yTest) = NestedCircles.Generate(testCount, seed + 1);
         manual_seed(seed);
@@ -76,12 +79,10 @@ internal static class ClassifyCommand
                 Rendering.DecisionRegionPlot.Save(path, model, xTest, yTest, model.DisplayName);
                 AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
             }
-        // A --load run must not overwrite the recorded results unless asked to.
-        if (load is null || output is not null)
-            BenchCommand.WriteJson(output ?? Path.Combine("docs", "results", "classify-circles.json"), new
+        if (resultPath is not null)
+            Outputs.WriteResult(parse, resultPath, new
             {
-                command = "mechnn classify circles " + string.Join(' ', Environment.GetCommandLineArgs().Skip(3)),
-                date = DateTime.UtcNow.ToString("u"), trainCount, testCount, epochs = load is null ? epochs : 0, seed, loaded = load, results,
+                trainCount, testCount, epochs = load is null ? epochs : 0, seed, loaded = load, results,
             });
         return 0;
     }

@@ -27,6 +27,7 @@ internal static class DatagenCommand
         if (!(dt > 0)) throw new ArgumentException("--dt must be positive.");
         if (steps < 3) throw new ArgumentException("--steps must be at least 3.");
         if (noise < 0) throw new ArgumentException("--noise must be ≥ 0.");
+        Outputs.Check(("--output", output));
         var (system, defaultX0) = SystemCatalog.Get(name);
         var x0 = x0Text is null ? defaultX0 : Parse.Vector(x0Text, "--x0");
         if (x0.Length != system.Dimension) throw new ArgumentException($"--x0: {system.Name} has {system.Dimension} states, got {x0.Length} values.");

@@ -46,6 +46,7 @@ internal static class DiscoverCommand
         int precision, string? output, bool latex, string? plot)
     {
         if (method is not ("mnn" or "sindy")) throw new ArgumentException($"--method must be mnn or sindy (got '{method}').");
+        Outputs.Check(("--output", output), ("--plot", plot));
         var trajectories = TrajectoryCsv.ReadAll(files, dt, minimumRows: method == "mnn" ? options.Window : 3);
         var names = trajectories[0].Names;
         var spec = LibrarySpec.Parse(libraryText, names.Count);
@@ -74,8 +75,8 @@ internal static class DiscoverCommand
             model = fitted!;
         }
         AnsiConsole.MarkupLine($"R² of the derivatives: {model.Score(trajectories[0].States, trajectories[0].Times):F6}");
-        foreach (var line in model.Equations(precision)) Console.WriteLine(line);
-        if (latex) Console.WriteLine(model.ToLatex(precision));
+        foreach (var line in model.Equations(precision)) AnsiConsole.Profile.Out.Writer.WriteLine(line);
+        if (latex) AnsiConsole.Profile.Out.Writer.WriteLine(model.ToLatex(precision));
         if (output is not null)
         {
             model.Save(output);

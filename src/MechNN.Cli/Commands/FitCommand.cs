@@ -24,7 +24,7 @@ internal static class FitCommand
         var window = new Option<int>("--window") { Description = "network model: half-width k of the forcing window a1[t−k..t+k].", DefaultValueFactory = _ => NetworkVibrationModel.DefaultHalfWidth };
         var hidden = new Option<int>("--hidden") { Description = "network model: hidden width.", DefaultValueFactory = _ => NetworkVibrationModel.DefaultHidden };
         var plot = new Option<string?>("--plot") { Description = "PNG of the seed-0 forecasts against the data." };
-        var output = new Option<string?>("--out") { Description = "JSON file (default docs/results/fit-f16.json; with --load only if given)." };
+        var output = new Option<string?>("--out") { Description = "JSON file (default ./fit-f16.json; with --load only if given)." };
         var files = new ModelFileOptions();
         var f16 = new Command("f16", "Acceleration2 driven by Acceleration1: train on samples 0–999, forecast to 4999.") { path, iterations, seeds, models, window, hidden, plot, output };
         files.AddTo(f16);
@@ -34,29 +34,20 @@ internal static class FitCommand
         {
             var (save, load) = files.Get(p);
             var create = (string name, long seed) => VibrationModels.Create(name, seed, p.GetValue(window), p.GetValue(hidden));
-            return Run(p.GetValue(path)!, p.GetValue(iterations), p.GetValue(seeds), ParseModels(p.GetValue(models)!), create, p.GetValue(plot), p.GetValue(output), save, load,
-                checkpoint.Get(p));
+            return Run(p, p.GetValue(path)!, p.GetValue(iterations), p.GetValue(seeds), F16Plan.Parse(p.GetValue(models)!, saving: save is not null), create, p.GetValue(plot),
+                p.GetValue(output), save, load, checkpoint.Get(p));
         });
         fit.Subcommands.Add(f16);
         fit.Subcommands.Add(TwoBodyCommand.Create());
         return fit;
     }
 
-    private static string[] ParseModels(string text)
-    {
-        var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
-        foreach (var n in names)
-            if (!VibrationModels.Names.Contains(n)) throw new ArgumentException($"--models: '{n}' is not a model (expected {string.Join(", ", VibrationModels.Names)})");
-        if (names.Length == 0) throw new ArgumentException("--models: name at least one model.");
-        // SONODE first: its final loss is what the MNN models are timed to.
-        return names.OrderBy(n => n == "sonode" ? 0 : 1).ToArray();
-    }
-
-    private static int Run(string path, int iterations, int seeds, string[] models, Func<string, long, IVibrationModel> create, string? plot, string? output,
-        string? save, string? load, CheckpointOptions.Settings checkpoints)
+    private static int Run(ParseResult parse, string path, int iterations, int seeds, F16Plan plan, Func<string, long, IVibrationModel> create, string? plot,
+        string? output, string? save, string? load, CheckpointOptions.Settings checkpoints)
     {
         if (iterations < 1 || seeds < 1) throw new ArgumentException("--iterations and --seeds must be at least 1.");
-        if (save is not null && models.All(m => m == "sonode")) throw new ArgumentException("--save writes an MNN model: name one in --models.");
+        var resultPath = load is null || output is not null ? Outputs.Result(output, "fit-f16.json") : null;
+        Outputs.Check(("--out", resultPath), ("--save", save), ("--plot", plot));
         var data = F16Vibrations.Load(path);
         var results = new List<VibrationResult>();
         if (load is not null)
@@ -67,40 +58,36 @@ internal static class FitCommand
         }
         else
         {
-            ISavableModel? best = null;
-            double bestMse = double.PositiveInfinity;
             using var section = CliCancellation.Enter(out var cancel);
             ProgressDisplay.Run(display =>
             {
                 for (long seed = 0; seed < seeds; seed++)
                 {
                     double? reach = null;
-                    foreach (var name in models)
+                    foreach (var name in plan.Models)
                     {
                         var model = create(name, seed);
                         var r = VibrationTrainer.Train(model, data.Forcing, data.Target, seed, checkpoints.Apply(VibrationTrainer.Protocol(iterations), $"seed{seed}-{name}"),
                             reachLoss: reach, progress: display.Add($"seed {seed}: {name}", iterations), cancellation: cancel);
-                        if (name == "sonode") reach = r.LossHistory[^1];
+                        if (name == F16Plan.Reference) reach = r.LossHistory[^1];
                         results.Add(r);
-                        // The first MNN model named is the one --save keeps, from its best seed by train MSE.
-                        if (model is ISavableModel savable && name == models.First(m => m != "sonode") && r.TrainMse < bestMse) { best = savable; bestMse = r.TrainMse; }
+                        plan.Offer(name, model, r);
                     }
                 }
             });
             AnsiConsole.Write(F16Table.Build($"F-16 GVT: train on 1,000 samples, forecast 4,000 unseen; {iterations} Adam iterations (lr 0.01), {seeds} seeds (mean ± std)",
                 results, iterations));
-            if (save is not null && best is not null)
+            if (save is not null && plan.Best is not null)
             {
-                best.Save(save);
-                AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the {Markup.Escape(models.First(m => m != "sonode"))} model of the seed with the lowest train MSE, {bestMse:E3})");
+                plan.Best.Save(save);
+                AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the {Markup.Escape(plan.Kept!)} model of the seed with the lowest train MSE, {plan.BestTrainMse:E3})");
             }
         }
         if (plot is not null) SavePlot(plot, data, results.Where(r => r.Seed == 0));
-        if (load is null || output is not null)
-            BenchCommand.WriteJson(output ?? Path.Combine("docs", "results", "fit-f16.json"), new
+        if (resultPath is not null)
+            Outputs.WriteResult(parse, resultPath, new
             {
-                command = "mechnn fit f16 " + string.Join(' ', Environment.GetCommandLineArgs().Skip(3)),
-                date = DateTime.UtcNow.ToString("u"), iterations = load is null ? iterations : 0, seeds, loaded = load,
+                iterations = load is null ? iterations : 0, seeds, loaded = load,
                 results = results.Select(r => new { r.Model, r.Seed, r.Iterations, r.TrainMse, r.TestRunningRmse, r.IterationsToReach, r.SecondsToReach, r.Seconds }),
             });
         return 0;

@@ -23,6 +23,7 @@ internal static class SimulateCommand
     private static int Run(string modelPath, string x0Text, double t1, double dt, string output)
     {
         if (!(dt > 0) || !(t1 > 0)) throw new ArgumentException("--dt and --t1 must be positive.");
+        Outputs.Check(("--output", output));
         var model = DiscoveredModel.Load(modelPath);
         var x0 = Parse.Vector(x0Text, "--x0");
         int count = (int)Math.Floor(t1 / dt + 1e-9) + 1;

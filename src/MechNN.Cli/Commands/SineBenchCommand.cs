@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Text.Json;
 using MechNN.Experiments.Sine;
 using MechNN.Cli.Rendering;
+using MechNN.IO;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,7 +22,7 @@ internal static class SineBenchCommand
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var skipRk4 = new Option<bool>("--skip-rk4") { Description = "Only run the MNN." };
         var export = new Option<string?>("--export") { Description = "Folder to write times.f64 and targets.f64 (raw float64) for an external baseline." };
-        var output = new Option<string?>("--out") { Description = "JSON file (default docs/results/bench-sine-<device>.json)." };
+        var output = new Option<string?>("--out") { Description = "JSON file (default ./bench-sine-<device>.json)." };
         var formulations = new Option<string[]>("--formulation")
         {
             Description = "MNN row sets to run: mnn (ε + central rows, the paper's QP; default) and/or smnn (S-MNN: no ε, continuity rows)",
@@ -30,18 +30,20 @@ internal static class SineBenchCommand
         };
         var command = new Command("sine", "§5.7: MNN vs RK4 neural ODE on the damped noisy sine, per-iteration time and final MSE.")
             { points, iterations, device, seed, skipRk4, export, output, formulations };
-        command.SetAction(p => Run(p.GetValue(points), p.GetValue(iterations), p.GetValue(device)!, p.GetValue(seed), p.GetValue(skipRk4),
+        command.SetAction(p => Run(p, p.GetValue(points), p.GetValue(iterations), p.GetValue(device)!, p.GetValue(seed), p.GetValue(skipRk4),
             p.GetValue(export), p.GetValue(output), p.GetValue(formulations)!));
         return command;
     }
 
-    private static int Run(int points, int iterations, string deviceName, long seed, bool skipRk4, string? export, string? output, string[] formulations)
+    private static int Run(ParseResult parse, int points, int iterations, string deviceName, long seed, bool skipRk4, string? export, string? output, string[] formulations)
     {
         var rowSets = formulations.SelectMany(f => f.Split(',')).Distinct().ToList();
         if (rowSets.Count == 0 || rowSets.Any(f => f is not ("mnn" or "smnn"))) throw new ArgumentException("--formulation takes mnn and/or smnn.");
         if (points < 10) throw new ArgumentException("--points must be at least 10.");
         if (iterations < 1) throw new ArgumentException("--iterations must be at least 1.");
         var device = BenchCommand.ParseDevice(deviceName);
+        var path = Outputs.Result(output, $"bench-sine-{deviceName}.json");
+        Outputs.Check(("--out", path), ("--export", export is null ? null : Path.Combine(export, "times.f64")));
         var data = new DampedNoisySine(points, seed);
         var targets = Enumerable.Range(0, iterations).Select(_ => data.Sample()).ToList();
         if (export is not null) Export(export, data, targets);
@@ -64,11 +66,9 @@ internal static class SineBenchCommand
                 r.FirstLoss.ToString("F4"), r.FinalNoisyMse.ToString("F4"), r.FinalCleanMse.ToString("F4"));
         AnsiConsole.Write(table);
 
-        var path = output ?? Path.Combine("docs", "results", $"bench-sine-{deviceName}.json");
-        BenchCommand.WriteJson(path, new
+        Outputs.WriteResult(parse, path, new
         {
-            command = "mechnn bench sine " + string.Join(' ', Environment.GetCommandLineArgs().Skip(3)),
-            date = DateTime.UtcNow.ToString("u"), device = deviceName, points, iterations, seed,
+            device = deviceName, points, iterations, seed,
             results,
         });
         return 0;
@@ -76,7 +76,6 @@ internal static class SineBenchCommand
 
     private static void Export(string folder, DampedNoisySine data, List<Tensor> targets)
     {
-        Directory.CreateDirectory(folder);
         WriteRaw(Path.Combine(folder, "times.f64"), data.Times);
         WriteRaw(Path.Combine(folder, "clean.f64"), data.Clean.data<double>().ToArray());
         WriteRaw(Path.Combine(folder, "targets.f64"), targets.SelectMany(t => t.data<double>().ToArray()).ToArray());
@@ -86,6 +85,6 @@ internal static class SineBenchCommand
     {
         var bytes = new byte[values.Length * sizeof(double)];
         Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
-        File.WriteAllBytes(path, bytes);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 }

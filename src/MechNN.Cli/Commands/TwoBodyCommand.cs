@@ -17,7 +17,7 @@ internal static class TwoBodyCommand
         var steps = new Option<int>("--steps") { Description = "Training samples (dt 0.05).", DefaultValueFactory = _ => 2000 };
         var seed = new Option<long>("--seed") { Description = "Orbit (initial state) and network seed.", DefaultValueFactory = _ => 1 };
         var plot = new Option<string?>("--plot") { Description = "PNG: true vs forecast orbits beyond the training data." };
-        var output = new Option<string?>("--out") { Description = "JSON file (default docs/results/fit-two-body.json; with --load only if given)." };
+        var output = new Option<string?>("--out") { Description = "JSON file (default ./fit-two-body.json; with --load only if given)." };
         var files = new ModelFileOptions();
         var command = new Command("two-body", "Masses 10 and 20, G = 2: learn c₂/c₁ per axis (truth 2) and forecast.") { iterations, steps, seed, plot, output };
         files.AddTo(command);
@@ -26,29 +26,26 @@ internal static class TwoBodyCommand
         command.SetAction(p =>
         {
             var (save, load) = files.Get(p);
-            return Run(p.GetValue(iterations), p.GetValue(steps), p.GetValue(seed), p.GetValue(plot), p.GetValue(output), save, load, checkpoint.Get(p));
+            return Run(p, p.GetValue(iterations), p.GetValue(steps), p.GetValue(seed), p.GetValue(plot), p.GetValue(output), save, load, checkpoint.Get(p));
         });
         return command;
     }
 
-    private static int Run(int iterations, int steps, long seed, string? plot, string? output, string? save, string? load,
+    private static int Run(ParseResult parse, int iterations, int steps, long seed, string? plot, string? output, string? save, string? load,
         CheckpointOptions.Settings checkpoints)
     {
-        if (iterations < 1 || steps < 100) throw new ArgumentException("--iterations must be ≥ 1 and --steps ≥ 100.");
+        if (iterations < 1) throw new ArgumentException("--iterations must be ≥ 1.");
+        var resultPath = load is null || output is not null ? Outputs.Result(output, "fit-two-body.json") : null;
+        Outputs.Check(("--out", resultPath), ("--save", save), ("--plot", plot));
         manual_seed(seed);
-        var (all, step) = MassRatioTrainer.Generate(seed, steps * 2);
-        var training = all.Take(steps).ToArray();
-        var model = load is null ? new MassRatioModel(step) : MassRatioModel.Load(ModelFile.Load(load));
-        var node = new NeuralOdeOrbitModel(step);
+        var protocol = new TwoBodyProtocol(seed, steps);
+        var training = protocol.Training;
+        var model = load is null ? new MassRatioModel(protocol.Step) : MassRatioModel.Load(ModelFile.Load(load));
+        var node = new NeuralOdeOrbitModel(protocol.Step);
         MassRatioResult? result = null;
         double nodeLoss = double.NaN, nodeSeconds = 0;
-        if (load is not null)
-        {
-            // No training: the loaded model's ratios and its loss on the same windows; the Neural ODE baseline is not saved.
-            var sw = System.Diagnostics.Stopwatch.StartNew();
-            var (rx, ry) = MassRatioTrainer.Ratios(model);
-            result = new MassRatioResult(rx, ry, MassRatioTrainer.WindowLoss(model, training), 0, sw.Elapsed.TotalSeconds);
-        }
+        // A loaded model is not trained: its ratios and its loss on the same windows; the Neural ODE baseline is not saved.
+        if (load is not null) result = protocol.Evaluate(model);
         else
         {
             using var section = CliCancellation.Enter(out var cancel);
@@ -69,23 +66,12 @@ internal static class TwoBodyCommand
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the restricted MNN)");
         }
         // Forecast the second half from the last training state with the learned dynamics.
-        var times = Enumerable.Range(0, steps).Select(i => i * step).ToArray();
-        var truthAfter = all.Skip(steps - 1).ToArray();
-        (double[][] Forecast, double Rmse) Evaluate(string name, Func<double[][]> run)
-        {
-            try
-            {
-                var f = run();
-                return (f, Math.Sqrt(f.Zip(truthAfter, (a, b) => Enumerable.Range(0, 4).Sum(k => Math.Pow(a[k] - b[k], 2)) / 4).Average()));
-            }
-            catch (Integrators.IntegrationDivergedException ex)
-            {
-                AnsiConsole.MarkupLine($"[yellow]{name}: the learned dynamics diverge at t = {ex.Time:G4} of the forecast[/]");
-                return (Array.Empty<double[]>(), double.PositiveInfinity);
-            }
-        }
-        var (forecast, rmse) = Evaluate("MNN", () => MassRatioTrainer.Forecast(model, training[^1], times));
-        var (nodeForecast, nodeRmse) = load is null ? Evaluate("Neural ODE", () => node.Forecast(training[^1], times)) : (Array.Empty<double[]>(), double.NaN);
+        var mnn = protocol.Forecast(model);
+        var baseline = load is null ? protocol.Forecast(node) : null;
+        foreach (var f in new[] { mnn, baseline })
+            if (f?.DivergedAt is { } t) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(f.Model)}: the learned dynamics diverge at t = {t:G4} of the forecast[/]");
+        var (forecast, rmse) = (mnn.States, mnn.Rmse);
+        double nodeRmse = baseline?.Rmse ?? double.NaN;
         var c = model.C.data<double>().ToArray();
         var title = load is null ? $"2-body mass ratio (truth m₂/m₁ = 2; paper: 2.022), {steps} samples, {iterations} Adam steps"
             : $"2-body mass ratio (truth m₂/m₁ = 2; paper: 2.022), {steps} samples, MNN loaded from {load} (no training)";
@@ -99,29 +85,13 @@ internal static class TwoBodyCommand
             : $"forecast of the next {steps} samples from the last training state, position RMS error: MNN {rmse:E3}; loss on the training windows {result.FinalLoss:E2}");
         if (plot is not null && forecast.Length > 0)
         {
-            var p = new ScottPlot.Plot();
-            for (int body = 0; body < 2; body++)
-            {
-                p.Add.ScatterLine(truthAfter.Select(s => s[2 * body]).ToArray(), truthAfter.Select(s => s[2 * body + 1]).ToArray()).LegendText = $"body {body + 1} (m = {(body == 0 ? 10 : 20)}), truth";
-                foreach (var (name, f, pattern) in new[] { ("MNN", forecast, ScottPlot.LinePattern.Dashed), ("Neural ODE", nodeForecast, ScottPlot.LinePattern.Dotted) })
-                {
-                    if (f.Length == 0) continue;
-                    var line = p.Add.ScatterLine(f.Select(s => s[2 * body]).ToArray(), f.Select(s => s[2 * body + 1]).ToArray());
-                    line.LegendText = $"body {body + 1}, {name} forecast";
-                    line.LinePattern = pattern;
-                }
-            }
-            p.Title("2-body: orbits after the training window (MNN vs Neural ODE)");
-            p.ShowLegend();
-            p.Axes.SquareUnits();
-            Rendering.Png.Save(p, plot, 800, 700);
+            Rendering.OrbitPlot.Save(plot, protocol.Truth, new[] { mnn, baseline }.OfType<TwoBodyForecast>());
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(plot)}[/]");
         }
-        if (load is null || output is not null)
-            BenchCommand.WriteJson(output ?? Path.Combine("docs", "results", "fit-two-body.json"), new
+        if (resultPath is not null)
+            Outputs.WriteResult(parse, resultPath, new
             {
-                command = "mechnn fit two-body " + string.Join(' ', Environment.GetCommandLineArgs().Skip(4)),
-                date = DateTime.UtcNow.ToString("u"), iterations, steps, seed, c, ratioX = result.RatioX, ratioY = result.RatioY,
+                iterations, steps, seed, c, ratioX = result.RatioX, ratioY = result.RatioY,
                 finalLoss = result.FinalLoss, forecastRmse = rmse, seconds = result.Seconds,
                 neuralOde = new { finalLoss = nodeLoss, forecastRmse = nodeRmse, seconds = nodeSeconds },
             });

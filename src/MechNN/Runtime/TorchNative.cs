@@ -80,11 +80,8 @@ internal static class TorchNative
             if (File.Exists(target)) return target;
             try
             {
-                Directory.CreateDirectory(dir);
-                // Write then rename: a concurrent process never sees a half-written library.
-                var temp = Path.Combine(dir, $"{ShimFile}.{Environment.ProcessId}.tmp");
-                File.WriteAllBytes(temp, bytes);
-                File.Move(temp, target, overwrite: true);
+                // Atomic: a concurrent process never sees a half-written library.
+                IO.AtomicFile.Write(target, stream => stream.Write(bytes));
                 return target;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -129,6 +129,7 @@ public sealed class ModelFileTests : IDisposable
         // 2,000 values in well under the ~40 kB that decimal text would take.
         Assert.InRange(text.Length, 10_000, 20_000);
         Assert.False(File.Exists(PathOf("big.json") + ".tmp"));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));   // the shared atomic writer names its temp files differently
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using CsvHelper;
 
 namespace MechNN.IO.Csv;
@@ -75,25 +76,13 @@ public static class TrajectoryCsv
         return all;
     }
 
-    /// <summary>Writes t and the states; the file appears only when complete (temp file + rename).</summary>
-    public static void Write(string path, Trajectory trajectory)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + $".{Environment.ProcessId}.tmp";
-        try
+    /// <summary>Writes t and the states; the file appears only when complete (<see cref="AtomicFile"/>).</summary>
+    public static void Write(string path, Trajectory trajectory) =>
+        AtomicFile.Write(path, stream =>
         {
-            using (var csv = CsvWriter.Create(new StreamWriter(temp), new CsvWriterOptions(), false))
-            {
-                csv.WriteRecord(new[] { "t" }.Concat(trajectory.Names).ToArray());
-                for (int i = 0; i < trajectory.Times.Length; i++)
-                    csv.WriteRecord(new[] { trajectory.Times[i] }.Concat(trajectory.States[i]).Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray());
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+            using var csv = CsvWriter.Create(new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true), new CsvWriterOptions(), false);
+            csv.WriteRecord(new[] { "t" }.Concat(trajectory.Names).ToArray());
+            for (int i = 0; i < trajectory.Times.Length; i++)
+                csv.WriteRecord(new[] { trajectory.Times[i] }.Concat(trajectory.States[i]).Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray());
+        });
 }

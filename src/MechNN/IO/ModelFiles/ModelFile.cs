@@ -30,7 +30,7 @@ public sealed record ModelFile(string Kind, IReadOnlyDictionary<string, double> 
     /// <summary>Text header values (e.g. "names" → the state names); empty for models whose header is all numbers.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Labels { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
-    /// <summary>Writes to a temp file beside the target, then renames: a crash never leaves a half-written model.</summary>
+    /// <summary>Writes atomically (<see cref="AtomicFile"/>): a crash never leaves a half-written model.</summary>
     /// <param name="path">The file to write (its folder is created).</param>
     /// <exception cref="ArgumentException">A parameter holds NaN or ±∞ (such a model is not saved).</exception>
     public void Save(string path)
@@ -38,21 +38,9 @@ public sealed record ModelFile(string Kind, IReadOnlyDictionary<string, double> 
         foreach (var p in Parameters)
             if (FirstNonFinite(p.Values) is int k)
                 throw new ArgumentException($"{path}: parameter '{p.Name}' holds {p.Values[k].ToString(CultureInfo.InvariantCulture)} at index {k}; a model with non-finite parameters is not saved");
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
         var labels = Labels.Count == 0 ? null : Labels.ToDictionary(l => l.Key, l => l.Value.ToList());
         var envelope = new Envelope(Format, Version, Kind, new Dictionary<string, double>(HyperParameters), Parameters.ToList(), labels);
-        try
-        {
-            using (var stream = File.Create(temp)) JsonSerializer.Serialize(stream, envelope, Json);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, envelope, Json));
     }
 
     /// <summary>Reads a model file of any kind; the caller then checks its kind with <see cref="Expect"/>.</summary>

@@ -1,0 +1,102 @@
+using MechNN.Discovery;
+using MechNN.IO.ModelFiles;
+
+namespace MechNN.Cli.Tests;
+
+/// <summary>datagen → discover → simulate, and their bad-input cases.</summary>
+[Collection(CliCollection.Name)]
+public sealed class DataCommandTests : TempFolderTest
+{
+    [Fact]
+    public void Datagen_writes_a_csv_with_a_header_and_one_row_per_sample()
+    {
+        var path = In("lorenz.csv");
+        var r = Mechnn.Run("datagen", "lorenz", "--steps", "50", "-o", path);
+        Assert.Equal(0, r.ExitCode);
+        var lines = File.ReadAllLines(path);
+        Assert.Equal("t,x0,x1,x2", lines[0]);
+        Assert.Equal(51, lines.Length);
+        Assert.Equal("0,1,1,1", lines[1]);
+        Assert.Empty(Directory.GetFiles(Dir, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Datagen_rejects_negative_noise_with_exit_2_and_writes_nothing()
+    {
+        var path = In("never.csv");
+        var r = Mechnn.Run("datagen", "lorenz", "--noise", "-1", "-o", path);
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Contains("--noise", r.Err);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void Datagen_into_a_path_under_a_regular_file_fails_before_any_work()
+    {
+        File.WriteAllText(In("file.txt"), "not a folder");
+        var r = Mechnn.Run("datagen", "lorenz", "-o", In("file.txt/x.csv"));
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Contains("--output", r.Err);
+        Assert.Contains("file.txt is a file, not a folder", r.Err);
+        Assert.DoesNotContain("wrote", r.Out);
+    }
+
+    [Fact]
+    public void Discover_names_a_missing_file_with_exit_2()
+    {
+        var r = Mechnn.Run("discover", In("missing.csv"));
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Contains("missing.csv", r.Err);
+        Assert.Contains("not found", r.Err);
+    }
+
+    [Fact]
+    public void Discover_names_the_row_of_a_malformed_csv()
+    {
+        var path = In("bad.csv");
+        File.WriteAllText(path, "t,x\n0,1\n0.1,2\n0.2,oops\n0.3,4\n");
+        var r = Mechnn.Run("discover", path, "--method", "sindy");
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Contains("bad.csv, row 4, column 'x'", r.Err);
+        Assert.Contains("'oops' is not a finite number", r.Err);
+    }
+
+    [Fact]
+    public void Discover_with_sindy_finds_the_lorenz_equations_and_saves_a_model_that_simulate_integrates()
+    {
+        var data = In("lorenz.csv");
+        Assert.Equal(0, Mechnn.Run("datagen", "lorenz", "--steps", "2000", "--dt", "0.005", "-o", data).ExitCode);
+        var model = In("models/lorenz.json");
+        var r = Mechnn.Run("discover", data, "--method", "sindy", "-o", model);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("(x0)' = -9.99", r.Out);          // σ = 10 from finite differences of noise-free data
+        Assert.Contains("+ 0.999 x0 x1", r.Out);
+        Assert.True(File.Exists(model));
+
+        var simulated = In("sim.csv");
+        var s = Mechnn.Run("simulate", model, "--x0", "1,1,1", "--t1", "0.5", "--dt", "0.1", "-o", simulated);
+        Assert.Equal(0, s.ExitCode);
+        Assert.Equal(7, File.ReadAllLines(simulated).Length);   // header + t = 0, 0.1, …, 0.5
+    }
+
+    [Fact]
+    public void Simulate_names_a_model_file_that_does_not_exist()
+    {
+        var r = Mechnn.Run("simulate", In("nope.json"), "--x0", "1", "-o", In("out.csv"));
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Contains("nope.json: model file not found", r.Err);
+        Assert.False(File.Exists(In("out.csv")));
+    }
+
+    [Fact]
+    public void Simulate_of_a_blowing_up_model_is_a_numerical_failure_with_exit_3_and_writes_nothing()
+    {
+        // x' = x² from x(0) = 1 leaves the finite numbers at t = 1.
+        var model = In("blowup.json");
+        new DiscoveredModel("sindy", new LibrarySpec("polynomial", 1, 2), new[] { "x" }, new[] { new double[] { 0, 0, 1 } }).Save(model);
+        var r = Mechnn.Run("simulate", model, "--x0", "1", "--t1", "2", "--dt", "0.1", "-o", In("out.csv"));
+        Assert.Equal(CliErrors.NumericalFailure, r.ExitCode);
+        Assert.Contains("diverged", r.Err);
+        Assert.False(File.Exists(In("out.csv")));
+    }
+}
