@@ -38,8 +38,8 @@ public sealed class DarcyFiniteDifferenceSolver
     /// <summary>The iteration limit.</summary>
     public int MaxIterations { get; }
 
-    /// <summary>How many face conductances the last solve raised to its floor.</summary>
-    public int FlooredFaces { get; private set; }
+    /// <summary>How many negative face conductances the last solve set to 0.</summary>
+    public int ClippedFaces { get; private set; }
 
     /// <summary>The multigrid levels' node counts, finest first.</summary>
     public IReadOnlyList<int> LevelSizes => _preconditioner.LevelSizes;
@@ -50,15 +50,15 @@ public sealed class DarcyFiniteDifferenceSolver
     /// <param name="a">The coefficient at the nodes; face conductances are the means of adjacent node values.</param>
     /// <param name="f">The right-hand side at the nodes.</param>
     /// <param name="u">Receives the solution, 0 on the boundary.</param>
-    /// <param name="conductanceFloor">Face conductances below this are raised to it (0: none; see <see cref="FlooredFaces"/>).</param>
+    /// <param name="clipNegativeFaces">Set negative face conductances to 0 (counted in <see cref="ClippedFaces"/>) instead of failing.</param>
     /// <returns>The number of CG iterations taken.</returns>
-    /// <exception cref="ArithmeticException">A face conductance is not positive, or CG did not converge.</exception>
-    public int Solve(ReadOnlySpan<double> a, ReadOnlySpan<double> f, Span<double> u, double conductanceFloor = 0)
+    /// <exception cref="ArithmeticException">A face conductance is negative (unclipped) or not finite, or CG did not converge.</exception>
+    public int Solve(ReadOnlySpan<double> a, ReadOnlySpan<double> f, Span<double> u, bool clipNegativeFaces = false)
     {
         var n = N;
         if (a.Length != n * n || f.Length != n * n || u.Length != n * n)
             throw new ArgumentException($"Darcy solve on {n}×{n} nodes needs {n * n} values in a, f and u.");
-        FlooredFaces = _operator.SetFromNodeCoefficient(a, conductanceFloor);
+        ClippedFaces = _operator.SetFromNodeCoefficient(a, clipNegativeFaces);
         _preconditioner.Update();
 
         // Only interior equations exist: the right-hand side lives on the interior, the boundary stays zero.

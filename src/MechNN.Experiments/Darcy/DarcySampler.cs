@@ -38,15 +38,13 @@ public sealed class DarcySampler
     }
 
     /// <summary>
-    /// Deviation from the recipe: the spline extrapolates a to the boundary nodes (half a cell beyond the outermost
-    /// centres), and next to a 3/12 interface there it can fall far below 3, even below 0, making a boundary face's
-    /// conductance non-positive; MATLAB's direct solve accepts that indefinite matrix, CG cannot. Such faces (touching a
-    /// boundary node, where u = 0) are raised to this fraction of the smaller coefficient.
+    /// How many face conductances of the last sample were negative and set to 0. Deviation from the recipe: the spline
+    /// extrapolates a to the boundary nodes (half a cell beyond the outermost centres), and next to a 3/12 interface it
+    /// can fall far below 3, even below 0, so a face between a boundary node and its neighbour can have a negative mean;
+    /// MATLAB's sparse direct solve accepts that indefinite matrix, CG cannot. Clipping at 0 (a ≥ 0, the PDE's
+    /// requirement) is the smallest change; it only touches faces to boundary nodes, where u = 0.
     /// </summary>
-    public const double ConductanceFloor = 0.1;
-
-    /// <summary>How many faces of the last sample were raised to the floor (see <see cref="ConductanceFloor"/>).</summary>
-    public int LastFlooredFaces { get; private set; }
+    public int LastClippedFaces { get; private set; }
 
     /// <summary>The CG iterations of the last solve.</summary>
     public int LastIterations { get; private set; }
@@ -78,8 +76,8 @@ public sealed class DarcySampler
         _field.Sample(StreamFor(_parameters.Seed, index), _grf, _scratch);
         for (var k = 0; k < _grf.Length; k++) _coefficient[k] = _grf[k] >= 0 ? _parameters.High : _parameters.Low;
         _cellsToNodes.Apply(_coefficient, _nodeCoefficient, _scratch);
-        LastIterations = _solver.Solve(_nodeCoefficient, _rhs, _nodeSolution, ConductanceFloor * Math.Min(_parameters.Low, _parameters.High));
-        LastFlooredFaces = _solver.FlooredFaces;
+        LastIterations = _solver.Solve(_nodeCoefficient, _rhs, _nodeSolution, clipNegativeFaces: true);
+        LastClippedFaces = _solver.ClippedFaces;
         _nodesToCells.Apply(_nodeSolution, _solution, _scratch);
         Stride(_coefficient, s, _parameters.Subsample, coefficient);
         Stride(_solution, s, _parameters.Subsample, solution);

@@ -31,16 +31,18 @@ internal sealed class FivePointOperator
 
     /// <summary>
     /// The recipe's discretisation (anchors.md §3.3): face conductance = arithmetic mean of the two node values of a,
-    /// scaled by (n−1)² = 1/h². Conductances below <paramref name="floor"/> are raised to it (see
-    /// <see cref="DarcySampler"/>: the recipe's spline extrapolation to the boundary nodes can make a face non-positive).
+    /// scaled by (n−1)² = 1/h². With <paramref name="clipNegative"/>, negative conductances become 0 (see
+    /// <see cref="DarcySampler.LastClippedFaces"/>: the recipe's spline extrapolation to the boundary nodes can make a
+    /// face negative); otherwise they are rejected.
     /// </summary>
-    /// <returns>The number of faces raised to the floor.</returns>
-    /// <exception cref="ArithmeticException">A face conductance is not positive and finite (the operator would not be SPD).</exception>
-    public int SetFromNodeCoefficient(ReadOnlySpan<double> a, double floor = 0)
+    /// <returns>The number of faces clipped to 0.</returns>
+    /// <exception cref="ArithmeticException">A face conductance is negative (unclipped) or not finite, or a node has no
+    /// positive face (the operator would not be SPD).</exception>
+    public int SetFromNodeCoefficient(ReadOnlySpan<double> a, bool clipNegative = false)
     {
         var n = N;
         var scale = (double)(n - 1) * (n - 1);
-        var floored = 0;
+        var clipped = 0;
         for (var i = 0; i < n; i++)
             for (var j = 0; j < n; j++)
             {
@@ -50,14 +52,14 @@ internal sealed class FivePointOperator
                 Wy[k] = j < n - 1 && i > 0 && i < n - 1 ? Face(a[k], a[k + 1]) * scale : 0;
             }
         UpdateDiagonal();
-        return floored;
+        return clipped;
 
         double Face(double left, double right)
         {
             var w = 0.5 * (left + right);
-            if (w >= floor || double.IsNaN(w)) return w; // NaN is left for UpdateDiagonal to reject
-            floored++;
-            return floor;
+            if (!(w < 0) || !clipNegative) return w; // NaN and unclipped negatives are left for UpdateDiagonal to reject
+            clipped++;
+            return 0;
         }
     }
 
@@ -134,11 +136,11 @@ internal sealed class FivePointOperator
             {
                 var k = i * n + j;
                 var d = Wx[k - n] + Wx[k] + Wy[k - 1] + Wy[k];
-                if (!(d > 0) || double.IsInfinity(d) || Wx[k] <= 0 || Wy[k] <= 0 || Wx[k - n] <= 0 || Wy[k - 1] <= 0)
-                    throw new ArithmeticException($"Darcy operator: a face conductance at node ({i}, {j}) of the {n}×{n} grid is not positive and finite.");
+                if (!(d > 0) || double.IsInfinity(d) || !(Wx[k] >= 0) || !(Wy[k] >= 0) || !(Wx[k - n] >= 0) || !(Wy[k - 1] >= 0))
+                    throw new ArithmeticException($"Darcy operator: a face conductance at node ({i}, {j}) of the {n}×{n} grid is negative or not finite, or all four are 0.");
                 Diagonal[k] = d;
             }
     }
 
-    private static double Series(double a, double b) => 2 * a * b / (a + b);
+    private static double Series(double a, double b) => a + b > 0 ? 2 * a * b / (a + b) : 0;
 }

@@ -85,7 +85,8 @@ public sealed class Hdf5Reader : IDisposable
             selection = new HyperslabSelection(dims.Length, start.Select(v => (ulong)v).ToArray(), stride.Select(v => (ulong)v).ToArray(),
                 count.Select(v => (ulong)v).ToArray(), Enumerable.Repeat(1UL, dims.Length).ToArray());
         }
-        var memoryDims = count?.Select(v => (ulong)v).ToArray() ?? dims;
+        // A flat destination: PureHDF returns a T[] only for rank-1 memory.
+        var memoryDims = new[] { (count?.Select(v => (ulong)v) ?? dims).Aggregate(1UL, (p, d) => p * d) };
         try
         {
             if (dataset.Type.Size == 8) return dataset.Read<double[]>(selection, null, memoryDims);

@@ -88,7 +88,7 @@ public class DarcySolverTests
     }
 
     [Fact]
-    public void NonPositiveConductanceIsRejectedUnlessFloored()
+    public void NegativeConductanceIsRejectedUnlessClipped()
     {
         const int n = 9;
         var a = Enumerable.Repeat(3.0, n * n).ToArray();
@@ -96,10 +96,17 @@ public class DarcySolverTests
         var solver = new DarcyFiniteDifferenceSolver(n);
         var ex = Assert.Throws<ArithmeticException>(() => solver.Solve(a, Enumerable.Repeat(1.0, n * n).ToArray(), new double[n * n]));
         Assert.Contains("(1, 4)", ex.Message);
-        solver.Solve(a, Enumerable.Repeat(1.0, n * n).ToArray(), new double[n * n], conductanceFloor: 0.3);
-        Assert.Equal(1, solver.FlooredFaces);
+        var clippedSolution = new double[n * n];
+        solver.Solve(a, Enumerable.Repeat(1.0, n * n).ToArray(), clippedSolution, clipNegativeFaces: true);
+        Assert.Equal(1, solver.ClippedFaces);
+        // Clipping = that face insulated: the same as the solve with the boundary node's a chosen to make the mean 0.
+        a[4] = -3;
+        var zeroFaceSolution = new double[n * n];
+        solver.Solve(a, Enumerable.Repeat(1.0, n * n).ToArray(), zeroFaceSolution);
+        Assert.Equal(0, solver.ClippedFaces);
+        for (var k = 0; k < n * n; k++) Assert.Equal(zeroFaceSolution[k], clippedSolution[k], 12);
         a[40] = double.NaN;
-        Assert.Throws<ArithmeticException>(() => solver.Solve(a, Enumerable.Repeat(1.0, n * n).ToArray(), new double[n * n], conductanceFloor: 0.3));
+        Assert.Throws<ArithmeticException>(() => solver.Solve(a, Enumerable.Repeat(1.0, n * n).ToArray(), new double[n * n], clipNegativeFaces: true));
     }
 
     /// <summary>The recipe's matrix assembled independently (faces = node means × (n−1)²) and solved by elimination.</summary>
