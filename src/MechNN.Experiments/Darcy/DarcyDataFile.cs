@@ -19,8 +19,8 @@ public static class DarcyDataFile
     /// <exception cref="ArgumentException">The data hold a non-finite value.</exception>
     public static void Write(string path, DarcyDataset data)
     {
-        CheckFinite(data.Coefficients, data.GridSize, "coeff", "data to write");
-        CheckFinite(data.Solutions, data.GridSize, "sol", "data to write");
+        foreach (var (name, values) in new[] { ("coeff", data.Coefficients), ("sol", data.Solutions) })
+            if (FirstNonFinite(values, data.GridSize) is { } problem) throw new ArgumentException($"Darcy data, '{name}': {problem}");
         var shape = new long[] { data.Count, data.GridSize, data.GridSize };
         var attributes = new Dictionary<string, object>
         {
@@ -75,8 +75,8 @@ public static class DarcyDataFile
         var gs = (g - 1) / subsample + 1;
         var coeff = ReadSamples(reader, "coeff", take, subsample, gs);
         var sol = ReadSamples(reader, "sol", take, subsample, gs);
-        CheckFinite(coeff, gs, "coeff", path);
-        CheckFinite(sol, gs, "sol", path);
+        foreach (var (name, values) in new[] { ("coeff", coeff), ("sol", sol) })
+            if (FirstNonFinite(values, gs) is { } problem) throw new Hdf5DataException(path, name, problem);
 
         if (reader.IsMatlab) return new DarcyDataset(coeff, sol, gs, take);
         var train = reader.TryReadAttribute("train", out int t) ? Math.Min(t, take) : take;
@@ -124,16 +124,15 @@ public static class DarcyDataFile
         return p;
     }
 
-    private static void CheckFinite(float[] values, int g, string name, string where)
+    /// <summary>"sample n has a non-finite value … at (i, j)" for the first such value, or null.</summary>
+    private static string? FirstNonFinite(float[] values, int g)
     {
-        var per = g * g;
         for (var k = 0; k < values.Length; k++)
             if (!float.IsFinite(values[k]))
             {
-                var (n, ij) = Math.DivRem(k, per);
-                var message = $"sample {n} has a non-finite value ({values[k]}) at ({ij / g}, {ij % g}).";
-                if (where == "data to write") throw new ArgumentException($"Darcy data, '{name}': {message}");
-                throw new Hdf5DataException(where, name, message);
+                var (n, ij) = Math.DivRem(k, g * g);
+                return $"sample {n} has a non-finite value ({values[k]}) at ({ij / g}, {ij % g}).";
             }
+        return null;
     }
 }
