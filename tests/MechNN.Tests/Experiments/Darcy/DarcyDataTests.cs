@@ -95,7 +95,7 @@ public sealed class DarcyDataTests : IDisposable
     public void MatlabV73LayoutIsReadTransposedBack()
     {
         // MATLAB's coeff(n, i, j) (size [N, g, g], column-major) is HDF5 [g, g, N] with element [j, i, n]; the file
-        // begins with MATLAB's 512-byte text header (an HDF5 user block).
+        // begins with MATLAB's 512-byte text header (an HDF5 user block). MATLAB chunks and deflates large arrays.
         const int count = 3, g = 5;
         static double Value(int n, int i, int j) => 100 * n + 10 * i + j;
         var coeff = new double[g * g * count];
@@ -110,10 +110,10 @@ public sealed class DarcyDataTests : IDisposable
         var path = PathOf("piececonst_r5_N3.mat");
         var file = new H5File
         {
-            ["coeff"] = new H5Dataset(coeff, fileDims: [g, g, count]),
-            ["sol"] = new H5Dataset(sol, fileDims: [g, g, count]),
+            ["coeff"] = new H5Dataset(coeff, chunks: [2, g, count], fileDims: [g, g, count]),
+            ["sol"] = new H5Dataset(sol, chunks: [2, g, count], fileDims: [g, g, count]),
         };
-        file.Write(path, new H5WriteOptions(UserBlockSize: 512));
+        file.Write(path, new H5WriteOptions(UserBlockSize: 512, Filters: [PureHDF.Filters.DeflateFilter.Id]));
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
             stream.Write(Encoding.ASCII.GetBytes("MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Mon Jan  1 00:00:00 2020 HDF5 schema 1.00 ."));
 
