@@ -3,6 +3,7 @@ using MechNN.IO.Csv;
 using MechNN.Discovery;
 using MechNN.Discovery.Sindy;
 using MechNN.IO.ModelFiles;
+using MechNN.Cli.Rendering;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;
@@ -58,14 +59,11 @@ internal static class DiscoverCommand
             DiscoveredModel? fitted = null;
             try
             {
-                AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+                ProgressDisplay.Run(display =>
                 {
-                    var task = ctx.AddTask("MNN discovery", maxValue: options.Cycles * (options.EpochsPerCycle + 1));
-                    fitted = new MechanisticDiscovery(spec.Build(), options).Fit(data, names, p =>
-                    {
-                        task.Increment(1);
-                        task.Description = Markup.Escape($"cycle {p.Cycle + 1}/{options.Cycles}: loss {p.Loss:E3}, {p.ActiveTerms} active terms");
-                    });
+                    var line = display.Add("MNN discovery", options.Cycles * (options.EpochsPerCycle + 1));
+                    fitted = new MechanisticDiscovery(spec.Build(), options).Fit(data, names,
+                        p => line.Increment(1, $"cycle {p.Cycle + 1}/{options.Cycles}: loss {p.Loss:E3}, {p.ActiveTerms} active terms"));
                 });
             }
             catch (NonUniformStepsException ex)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MechNN.Experiments.DiscoveryTasks;
 using MechNN.Experiments.Systems;
+using MechNN.Cli.Rendering;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;
@@ -28,17 +29,17 @@ internal static class DiscoveryBenchCommand
         Outputs.Check(("--out", path));
         var (clean, times) = LorenzDiscoveryBenchmark.Clean();
         var rows = new List<LorenzDiscoveryRow>();
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+        ProgressDisplay.Run(display =>
         {
-            var task = ctx.AddTask("sweep", maxValue: levels.Length * 3);
+            var line = display.Add("sweep", levels.Length * 3);
             foreach (var level in levels)
             {
                 var x = MeasurementNoise.Add(clean, level, seed);
                 foreach (var method in LorenzDiscoveryBenchmark.Methods)
                 {
-                    task.Description = Markup.Escape($"noise {level:P1}: {method}");
+                    line.Describe($"noise {level:P1}: {method}");
                     rows.Add(LorenzDiscoveryBenchmark.Run(level, method, x, times, seed));
-                    task.Increment(1);
+                    line.Increment();
                 }
             }
         });
