@@ -1,3 +1,6 @@
+using MechNN.Training;
+using MechNN.IO;
+using MechNN.Cli.Rendering;
 using System.CommandLine;
 using System.Diagnostics;
 using MechNN.Experiments.Darcy;
@@ -31,28 +34,20 @@ internal static class DatagenDarcyCommand
     {
         parameters.Validate();
         if (threads < 1) throw new ArgumentException($"--threads must be ≥ 1, got {threads}.");
-        Hdf5Writer.EnsureWritable(output); // before the work, so a bad path fails in a second, not after an hour
+        AtomicFile.EnsureWritable(output); // before the work, so a bad path fails in a second, not after an hour
         var clock = Stopwatch.StartNew();
         DarcyDataset? data = null;
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"Darcy {parameters.Resolution}² → {parameters.GridSize}²", maxValue: parameters.Count);
-                data = DarcyGenerator.Generate(parameters, threads, new Progress(task));
-            });
+        ProgressDisplay.Run(display =>
+        {
+            var line = display.Add($"Darcy {parameters.Resolution}² → {parameters.GridSize}²", parameters.Count);
+            var done = 0;
+            // Workers finish out of order: count completions under a lock.
+            data = DarcyGenerator.Generate(parameters, threads, new SynchronousProgress<int>(_ => { lock (line) line.Set(++done); }));
+        });
         var seconds = clock.Elapsed.TotalSeconds;
         DarcyDataFile.Write(output, data!);
         AnsiConsole.MarkupLine($"wrote {parameters.Train} train + {parameters.Test} test samples ({parameters.GridSize}×{parameters.GridSize}, float32) to [green]{Markup.Escape(Path.GetFullPath(output))}[/]");
         AnsiConsole.MarkupLine($"generation {seconds:F1} s on {threads} thread(s) ({seconds / parameters.Count * threads:F2} s per sample per thread), total {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
-    }
-
-    /// <summary>Synchronous progress (System.Progress would post to the thread pool and finish after the bar).</summary>
-    private sealed class Progress(ProgressTask task) : IProgress<int>
-    {
-        public void Report(int value)
-        {
-            lock (task) task.Value = Math.Max(task.Value, value); // workers finish out of order
-        }
     }
 }

@@ -22,7 +22,8 @@ public static class AtomicFile
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            // Read-write: some writers (PureHDF) seek back and read what they wrote.
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);

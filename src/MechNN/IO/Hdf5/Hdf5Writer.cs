@@ -23,44 +23,6 @@ public static class Hdf5Writer
         foreach (var (name, value) in attributes)
             file.Attributes[name] = value;
 
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            file.Write(temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Checks, before any long work, that <paramref name="path"/> can be written: its folder exists and accepts a new file,
-    /// and the path is not a folder. Creates and removes a probe file; leaves no trace.
-    /// </summary>
-    /// <param name="path">The output file the user named.</param>
-    /// <exception cref="IOException">The path cannot be written, with the reason.</exception>
-    public static void EnsureWritable(string path)
-    {
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new IOException($"{path}: is a folder, not a file.");
-        var folder = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder)) throw new IOException($"{path}: folder {folder} does not exist.");
-        var probe = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.probe");
-        try
-        {
-            File.WriteAllBytes(probe, []);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new IOException($"{path}: folder {folder} is not writable.");
-        }
-        finally
-        {
-            File.Delete(probe);
-        }
-        if (File.Exists(full) && new FileInfo(full).IsReadOnly) throw new IOException($"{path}: the file exists and is read-only.");
+        AtomicFile.Write(full, stream => file.Write(stream));
     }
 }

@@ -1,3 +1,4 @@
+using MechNN.IO;
 using System.Text;
 using MechNN.Experiments.Darcy;
 using MechNN.IO.Hdf5;
@@ -175,10 +176,14 @@ public sealed class DarcyDataTests : IDisposable
         var data = new DarcyDataset([1, 2, 3, float.PositiveInfinity], [0, 0, 0, 0], 2, 1);
         Assert.Contains("sample 0", Assert.Throws<ArgumentException>(() => DarcyDataFile.Write(PathOf("x.h5"), data)).Message);
         Assert.Empty(Directory.GetFiles(_dir));
-        Assert.Throws<IOException>(() => Hdf5Writer.EnsureWritable(Path.Combine(_dir, "missing", "x.h5")));
-        Assert.Throws<IOException>(() => Hdf5Writer.EnsureWritable(_dir));
-        Hdf5Writer.EnsureWritable(PathOf("fine.h5"));
-        Assert.Empty(Directory.GetFiles(_dir)); // the probe leaves nothing
+        // The one writer creates missing folders, so only a path that runs through a file, or a folder, is refused.
+        File.WriteAllText(PathOf("plain.txt"), "");
+        Assert.Throws<IOException>(() => AtomicFile.EnsureWritable(Path.Combine(_dir, "plain.txt", "x.h5")));
+        Assert.Throws<IOException>(() => AtomicFile.EnsureWritable(_dir));
+        AtomicFile.EnsureWritable(PathOf("fine.h5"));
+        AtomicFile.EnsureWritable(Path.Combine(_dir, "missing", "x.h5"));
+        Assert.Equal(new[] { PathOf("plain.txt") }, Directory.GetFiles(_dir)); // the probe leaves nothing
+        Assert.False(Directory.Exists(Path.Combine(_dir, "missing")));
     }
 
     private string Write(string name, Dictionary<string, (double[] Data, ulong[] Dims)> datasets)
