@@ -112,6 +112,40 @@ __device__ __forceinline__ void lowerTransposedSolve(TL l, TV v, int n)
     }
 }
 
+// Column c of a row-major block with `stride` columns, as a vector: the substitutions above then serve a block of
+// right-hand sides one column at a time.
+struct Column {
+    double* p;
+    int stride;
+    __device__ __forceinline__ double& operator[](int i) const { return p[i * stride]; }
+};
+
+// One block row of a block-banded substitution, for the `cols` right-hand sides of v at once (v, p1, p2: n × cols,
+// row-major). Forward: v := L⁻¹(v − O1·p1 − O2·p2); Transposed (the backward sweep): v := L⁻ᵀ(v − O1ᵀ·p1 − O2ᵀ·p2).
+// L is the row's Cholesky factor, O1 and O2 its couplings to the two rows solved before it (p1, p2), zero where absent.
+template <bool Transposed>
+__device__ __forceinline__ void substituteRow(const double* l, const double* o1, const double* p1, const double* o2,
+                                              const double* p2, double* v, int n, int cols)
+{
+#pragma unroll
+    for (int i = 0; i < n; i++)
+#pragma unroll
+        for (int c = 0; c < cols; c++) {
+            double x = v[i * cols + c];
+#pragma unroll
+            for (int k = 0; k < n; k++) {
+                int ik = Transposed ? k * n + i : i * n + k;
+                x -= o1[ik] * p1[k * cols + c] + o2[ik] * p2[k * cols + c];
+            }
+            v[i * cols + c] = x;
+        }
+#pragma unroll
+    for (int c = 0; c < cols; c++) {
+        if (Transposed) lowerTransposedSolve(l, Column{v + c, cols}, n);
+        else lowerSolve(l, Column{v + c, cols}, n);
+    }
+}
+
 __device__ __forceinline__ double ipow(double x, int p)
 {
     double r = 1;

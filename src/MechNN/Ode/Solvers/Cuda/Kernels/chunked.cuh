@@ -154,65 +154,38 @@ struct Chunked {
             }
 #pragma unroll
             for (int i = 0; i < n * sn; i++) cur[i] = k < WS ? rhs[k < WS ? k : 0][i] : 0.0;
-#pragma unroll
-            for (int i = 0; i < nn; i++) {
-                a[i] = s.d0[t * nn + i];
-                o1[i] = t > s0 ? s.d1[(t - 1) * nn + i] : 0.0;
-                o2[i] = central && t > s0 + 1 ? s.d2[(t - 2) * nn + i] : 0.0;
-            }
-#pragma unroll
-            for (int i = 0; i < n; i++)
-#pragma unroll
-                for (int c = 0; c < sn; c++) {
-                    double v = cur[i * sn + c];
-#pragma unroll
-                    for (int l = 0; l < n; l++) v -= o1[i * n + l] * p1[l * sn + c] + o2[i * n + l] * p2[l * sn + c];
-                    cur[i * sn + c] = v;
-                }
-#pragma unroll
-            for (int c = 0; c < sn; c++)
-#pragma unroll
-                for (int i = 0; i < n; i++) {
-                    double v = cur[i * sn + c];
-#pragma unroll
-                    for (int l = 0; l < i; l++) v -= a[i * n + l] * cur[l * sn + c];
-                    cur[i * sn + c] = v * a[i * n + i];
-                }
-#pragma unroll
-            for (int i = 0; i < n * sn; i++) { w[t * n * sn + i] = cur[i]; p2[i] = p1[i]; p1[i] = cur[i]; }
+            substituteColumns<false>(t, central, w, cur, p1, p2, a, o1, o2);
         }
 #pragma unroll
         for (int i = 0; i < n * sn; i++) { p1[i] = 0; p2[i] = 0; }
         for (int t = qs - 1; t >= s0; t--) {
 #pragma unroll
             for (int i = 0; i < n * sn; i++) cur[i] = w[t * n * sn + i];
+            substituteColumns<true>(t, central, w, cur, p1, p2, a, o1, o2);
+        }
+    }
+
+    // Step t of solveColumns' forward (Back = false: L_I) or backward (L_Iᵀ) sweep over the interior: cur := that block
+    // row's substitution (see substituteRow), stored as w_t; the window of solved rows moves on (p2 ← p1 ← cur). a, o1,
+    // o2 receive the row's factor blocks: the caller's arrays, so that both sweeps reuse one set of registers.
+    template <bool Back>
+    __device__ __forceinline__ void substituteColumns(int t, bool central, G w, double* cur, double* p1, double* p2,
+                                                      double* a, double* o1, double* o2)
+    {
 #pragma unroll
-            for (int i = 0; i < nn; i++) {
-                a[i] = s.d0[t * nn + i];
+        for (int i = 0; i < nn; i++) {
+            a[i] = s.d0[t * nn + i];
+            if (Back) {   // rows t+1 and t+2 reach back to row t through M_t+1,t = d1[t] and M_t+2,t = d2[t]
                 o1[i] = t + 1 < qs ? s.d1[t * nn + i] : 0.0;
                 o2[i] = central && t + 2 < qs ? s.d2[t * nn + i] : 0.0;
+            } else {
+                o1[i] = t > s0 ? s.d1[(t - 1) * nn + i] : 0.0;
+                o2[i] = central && t > s0 + 1 ? s.d2[(t - 2) * nn + i] : 0.0;
             }
-#pragma unroll
-            for (int i = 0; i < n; i++)
-#pragma unroll
-                for (int c = 0; c < sn; c++) {
-                    double v = cur[i * sn + c];
-#pragma unroll
-                    for (int l = 0; l < n; l++) v -= o1[l * n + i] * p1[l * sn + c] + o2[l * n + i] * p2[l * sn + c];
-                    cur[i * sn + c] = v;
-                }
-#pragma unroll
-            for (int c = 0; c < sn; c++)
-#pragma unroll
-                for (int i = n - 1; i >= 0; i--) {
-                    double v = cur[i * sn + c];
-#pragma unroll
-                    for (int l = i + 1; l < n; l++) v -= a[l * n + i] * cur[l * sn + c];
-                    cur[i * sn + c] = v * a[i * n + i];
-                }
-#pragma unroll
-            for (int i = 0; i < n * sn; i++) { w[t * n * sn + i] = cur[i]; p2[i] = p1[i]; p1[i] = cur[i]; }
         }
+        substituteRow<Back>(a, o1, p1, o2, p2, cur, n, sn);
+#pragma unroll
+        for (int i = 0; i < n * sn; i++) { w[t * n * sn + i] = cur[i]; p2[i] = p1[i]; p1[i] = cur[i]; }
     }
 
     // Thread 0: blocked Cholesky of the separators' block-tridiagonal Schur complement.
