@@ -1,6 +1,7 @@
-// Lets mnn_kernels.cu compile as plain C++ (g++ -std=c++20) so the CUDA kernels run on the CPU in CI: a launch runs each
-// thread block's threads as std::threads meeting at a std::barrier for __syncthreads; __shared__ variables become
-// statics, shared by the threads of the one block that runs at a time. Test-only; see emulator.cpp.
+// Lets the CUDA kernels (src/MechNN/Ode/Solvers/Cuda/Kernels) compile as plain C++ (g++ -std=c++20) so they run on the
+// CPU in CI: a launch runs each thread block's threads as std::threads meeting at a std::barrier for __syncthreads;
+// __shared__ variables become statics, shared by the threads of the one block that runs at a time. Test-only; see
+// emulator.cpp.
 #pragma once
 #include <barrier>
 #include <bit>

@@ -1,4 +1,4 @@
-// Runs the kernels of mnn_kernels.cu on the CPU for the tests: mnn_emu_launch(name, grid, block, args) mirrors
+// Runs the kernels of Cuda/Kernels/mnn_kernels.cu on the CPU for the tests: mnn_emu_launch(name, grid, block, args) mirrors
 // cuLaunchKernel (args[0] points at the Layout, args[1..] at double* host pointers).
 #include "cuda_shim.h"
 #include <cstring>
@@ -10,7 +10,7 @@ EmuDim blockDim;
 std::barrier<>* emuBarrier = nullptr;
 int emuAndFlag = 1;
 
-#include "../../src/MechNN/Ode/Solvers/Cuda/mnn_kernels.cu"
+#include "../../src/MechNN/Ode/Solvers/Cuda/Kernels/mnn_kernels.cu"   // includes its .cuh headers from beside it
 
 namespace {
 // Calls a kernel with its arguments read from a cuLaunchKernel-style array; the parameter list is deduced from the kernel.

@@ -16,7 +16,7 @@ namespace MechNN.Tests.Ode;
 public class CudaKernelsCollection;
 
 /// <summary>
-/// The CUDA kernels' own code run on the CPU: tests/CudaEmulation compiles mnn_kernels.cu with g++ behind a small shim
+/// The CUDA kernels' own code run on the CPU: tests/CudaEmulation compiles Cuda/Kernels with g++ behind a small shim
 /// (each thread block's threads as std::threads meeting at a barrier for __syncthreads), and <see cref="CudaSystem"/>
 /// launches into it with CPU tensors. So CI checks the GPU path — per-member and chunked kernels, values, gradients and
 /// ill-posed members — against the fused CPU kernel without a GPU. (Floating-point contraction differs from nvcc's, so
@@ -33,8 +33,9 @@ public unsafe class CudaEmulationTests
     private static IntPtr Build()
     {
         var folder = Folder();
-        var sources = new[] { Path.Combine(folder, "cuda_shim.h"), Path.Combine(folder, "emulator.cpp"),
-            Path.GetFullPath(Path.Combine(folder, "../../src/MechNN/Ode/Solvers/Cuda/mnn_kernels.cu")) };
+        var kernels = Path.GetFullPath(Path.Combine(folder, "../../src/MechNN/Ode/Solvers/Cuda/Kernels"));
+        var sources = new[] { Path.Combine(folder, "cuda_shim.h"), Path.Combine(folder, "emulator.cpp") }
+            .Concat(CudaKernelTests.KernelSources().Select(name => Path.Combine(kernels, name))).ToArray();
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(sources.Select(File.ReadAllText)))))[..16];
         var output = Path.Combine(Path.GetTempPath(), "mechnn-cuda-emulator", $"libmnn_emu_{hash}.so");
         if (!File.Exists(output))

@@ -22,15 +22,29 @@ public class CudaKernelTests
     private static string Ptx => Encoding.ASCII.GetString(CudaKernels.Ptx()).TrimEnd('\0');
 
     private static string KernelFile(string name, [CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "../../../src/MechNN/Ode/Solvers/Cuda", name));
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "../../../src/MechNN/Ode/Solvers/Cuda/Kernels", name));
+
+    /// <summary>The kernels' source files (the .cu and the .cuh headers it includes), sorted by name.</summary>
+    internal static string[] KernelSources() =>
+        new[] { "*.cu", "*.cuh" }.SelectMany(p => Directory.GetFiles(KernelFile(""), p)).Select(Path.GetFileName).OfType<string>()
+            .Order(StringComparer.Ordinal).ToArray();
 
     private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     [Fact]
-    public void CompiledKernelsWereBuiltFromTheCommittedSource()
+    public void CompiledKernelsWereBuiltFromTheCommittedSources()
     {
         var manifest = File.ReadAllLines(KernelFile("mnn_kernels.manifest")).Select(l => l.Split(' ')).ToDictionary(p => p[0], p => p[1]);
-        Assert.True(manifest["source"] == Sha256(KernelFile("mnn_kernels.cu")), "mnn_kernels.cu changed after the kernels were built: run scripts/cuda/build-kernels.py");
+        var sources = KernelSources();
+        Assert.Contains("mnn_kernels.cu", sources);
+        foreach (var name in sources)
+            Assert.True(manifest.TryGetValue(name, out var hash) && hash == Sha256(KernelFile(name)),
+                $"{name} changed after the kernels were built: run scripts/cuda/build-kernels.py");
+        var listed = manifest.Keys.Where(k => k.EndsWith(".cu") || k.EndsWith(".cuh")).Order(StringComparer.Ordinal);
+        Assert.True(listed.SequenceEqual(sources), $"the kernels were built from {string.Join(", ", listed)}, the sources are {string.Join(", ", sources)}: run scripts/cuda/build-kernels.py");
+        // "source" hashes all of them: SHA-256 of their "name sha256" lines (as build-kernels.py writes it).
+        var all = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(string.Concat(sources.Select(n => $"{n} {Sha256(KernelFile(n))}\n")))));
+        Assert.Equal(all, manifest["source"]);
         foreach (var file in new[] { "mnn_kernels.ptx", "mnn_kernels.sm_80.cubin", "mnn_kernels.sm_90.cubin" })
             Assert.True(manifest[file] == Sha256(KernelFile(file)), $"{file} is not the one the build script wrote");
         Assert.Contains($"mechnn-source-sha256: {manifest["source"]}", Ptx);

@@ -6,7 +6,7 @@ namespace MechNN.Ode.Solvers.Cuda;
 
 /// <summary>
 /// The kernels' first parameter, passed by value: sizes and row constants of one problem shape (a
-/// <see cref="FusedLayout"/> in fixed-size arrays). Field order and sizes match <c>struct Layout</c> in mnn_kernels.cu;
+/// <see cref="FusedLayout"/> in fixed-size arrays). Field order and sizes match <c>struct Layout</c> in Kernels/layout.cuh;
 /// a unit test compares <see cref="Marshal.SizeOf{T}()"/> with the parameter size the PTX declares.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
