@@ -7,10 +7,13 @@ namespace MechNN.Experiments.Darcy.Models;
 
 /// <summary>
 /// The mechanistic step of a Darcy MNN block: per batch member, channel and coarse pixel, the head's numbers define one
-/// constant-coefficient linear ODE of order R in pseudo-time, Σᵢ cᵢ u⁽ⁱ⁾ = b with u⁽ⁱ⁾(0) given for i &lt; R and a uniform
-/// step h, and all of them are solved in ONE batched call of <see cref="MechanisticLayer"/> (float64 inside, float32 out).
-/// The T values u(t₀ … t_{T−1}) are the trajectory. h = h_min + (h_max − h_min)·sigmoid(raw) keeps the step positive and
-/// bounded (h_min = 0.005, h_max = 0.2; the raw value 0 gives h ≈ 0.1).
+/// constant-coefficient linear ODE of order R in pseudo-time, u⁽ᴿ⁾ + Σ_{i&lt;R} cᵢ u⁽ⁱ⁾ = b with u⁽ⁱ⁾(0) given for i &lt; R
+/// and a uniform step h, and all of them are solved in ONE batched call of <see cref="MechanisticLayer"/> (float64 inside,
+/// float32 out). The T values u(t₀ … t_{T−1}) are the trajectory. The leading coefficient is fixed at 1 and the others are
+/// softplus-positive (for order 2 exactly the Routh–Hurwitz condition: every member is a damped, stable oscillator), because
+/// raw coefficients let a member blow up over 30 steps and the network then collapses to the mean prediction (seen in
+/// training). h = h_min + (h_max − h_min)·sigmoid(raw) keeps the step positive and bounded (h_min = 0.005, h_max = 0.2;
+/// the raw value 0 gives h ≈ 0.1).
 /// </summary>
 public sealed class OdeTrajectory : nn.Module<Tensor, Tensor>
 {
@@ -36,8 +39,10 @@ public sealed class OdeTrajectory : nn.Module<Tensor, Tensor>
     /// <summary>Trajectory length T.</summary>
     public int Steps { get; }
 
-    /// <summary>Numbers the head must give per member: R + 1 coefficients, the rhs, R initial values, the raw step.</summary>
-    public static int ParametersPerMember(int order) => 2 * order + 3;
+    /// <summary>Numbers the head must give per member: R raw coefficients c₀ … c_{R−1}, the rhs, R initial values, the raw step.</summary>
+    /// <param name="order">ODE order R.</param>
+    /// <returns>2R + 2.</returns>
+    public static int ParametersPerMember(int order) => 2 * order + 2;
 
     /// <summary>Solves every member's ODE.</summary>
     /// <param name="parameters">(N, C, P, H, W) head outputs, P = <see cref="ParametersPerMember"/>.</param>
@@ -48,10 +53,11 @@ public sealed class OdeTrajectory : nn.Module<Tensor, Tensor>
         var p = parameters.permute(0, 1, 3, 4, 2);                      // (N, C, H, W, P): one ODE per leading index
         var lead = p.shape[..^1];
         long[] Shape(params long[] tail) => lead.Concat(tail).ToArray();
-        var coefficients = p.narrow(-1, 0, r + 1).reshape(Shape(1, 1, 1, r + 1));
-        var rhs = p.narrow(-1, r + 1, 1).reshape(Shape(1, 1));
-        var initial = p.narrow(-1, r + 2, r).reshape(Shape(1, 1, r));
-        var step = (MinStep + (MaxStep - MinStep) * sigmoid(p.narrow(-1, 2 * r + 2, 1))).expand(Shape(Steps - 1));
+        var lower = nn.functional.softplus(p.narrow(-1, 0, r));
+        var coefficients = cat(new[] { lower, ones_like(lower.narrow(-1, 0, 1)) }, -1).reshape(Shape(1, 1, 1, r + 1));
+        var rhs = p.narrow(-1, r, 1).reshape(Shape(1, 1));
+        var initial = p.narrow(-1, r + 1, r).reshape(Shape(1, 1, r));
+        var step = (MinStep + (MaxStep - MinStep) * sigmoid(p.narrow(-1, 2 * r + 1, 1))).expand(Shape(Steps - 1));
         var u = _solve.forward(coefficients, rhs, initial, step).Values.squeeze(-1); // (N, C, H, W, T)
         return u.permute(0, 1, 4, 2, 3);
     }
