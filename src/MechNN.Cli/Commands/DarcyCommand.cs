@@ -128,7 +128,7 @@ internal static class DarcyCommand
         var table = new Table().Title(Markup.Escape($"Darcy flow {data.GridSize}×{data.GridSize}: {model.DisplayName}, {data.TrainCount} training / {data.TestCount} test samples" +
                 (load is null ? $", {result.Epochs} epochs (per-epoch report: {monitored})" : $", loaded from {load}")))
             .AddColumns("model", "parameters", "rel. L2 (first 100 test)", "rel. L2 (all test)", "rel. L2 (validation)", "s/epoch");
-        table.AddRow(Markup.Escape(name), result.Parameters.ToString("N0"), result.TestFirst100.ToString("F5"), result.TestAll.ToString("F5"),
+        table.AddRow(Markup.Escape(model.Kind), result.Parameters.ToString("N0"), result.TestFirst100.ToString("F5"), result.TestAll.ToString("F5"),
             result.Validation?.ToString("F5") ?? "–", double.IsNaN(result.SecondsPerEpoch) ? "–" : result.SecondsPerEpoch.ToString("F2"));
         AnsiConsole.Write(table);
         if (plot is not null) Plot(plot, model, data);
@@ -136,7 +136,7 @@ internal static class DarcyCommand
             BenchCommand.WriteJson(output, new
             {
                 command = "mechnn fit darcy " + string.Join(' ', Environment.GetCommandLineArgs().Skip(3)),
-                date = DateTime.UtcNow.ToString("u"), model = name, loaded = load, device = device.ToString(), grid = data.GridSize,
+                date = DateTime.UtcNow.ToString("u"), model = model.Kind, loaded = load, device = device.ToString(), grid = data.GridSize,
                 train = data.TrainCount, validation = data.ValidationCount, test = data.TestCount, protocol, sizes,
                 result.Parameters, result.Epochs, result.TestFirst100, result.TestAll, result.Validation, result.SecondsPerEpoch, history = result.History,
             });
@@ -158,7 +158,7 @@ internal static class DarcyCommand
                 var heatmap = p.Add.Heatmap(Grid(field[i]));
                 p.Add.ColorBar(heatmap);
                 p.Title($"test sample {i}: {(label == "error" ? "|prediction − u|" : label)}");
-                var path = Png.Save(p, Path.Combine(folder, $"darcy-{model.Kind}-sample{i}-{label}.png"), 520, 440);
+                var path = Png.Save(p, Path.Combine(folder, $"{model.Kind}-sample{i}-{label}.png"), 520, 440);
                 AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
             }
     }
