@@ -1,0 +1,107 @@
+using MechNN.IO.ModelFiles;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MechNN.Experiments.Darcy.Models;
+
+/// <summary>
+/// The MNN PDE model of paper §5.6 for Darcy flow. The paper gives one sentence and a figure and no code of it is
+/// public, so this is our reconstruction: a 1×1 lifting of (a, x, y) to C channels, three <see cref="MechanisticDarcyBlock"/>s
+/// (downsample → per coarse pixel and channel an order-R ODE → one batched solve of T = 30 steps → trajectory as
+/// channels → upsample → combine with the block input), and an output projection C → 128 → 1 with GELU.
+/// With <c>ablation</c> the solve is replaced by a linear map of the same head outputs to T channels
+/// (<see cref="LinearTrajectory"/>): everything else, parameter budget of the rest included, is identical.
+/// </summary>
+public sealed class MechanisticDarcyNetwork : DarcyModel
+{
+    /// <summary>Model-file kind of the MNN.</summary>
+    public const string KindName = "darcy-mnn";
+
+    /// <summary>Model-file kind of the ablation.</summary>
+    public const string AblationKindName = "darcy-ablation";
+
+    private readonly Conv2d _lift, _hidden, _project;
+    private readonly ModuleList<MechanisticDarcyBlock> _blocks;
+
+    /// <summary>An MNN (or its ablation) with the given sizes.</summary>
+    /// <param name="input">Normaliser of a.</param>
+    /// <param name="output">Normaliser of u.</param>
+    /// <param name="channels">Feature channels C.</param>
+    /// <param name="levels">Stride-2 downsamplings per block (2: 85 → 22).</param>
+    /// <param name="steps">ODE steps T (30 in the paper).</param>
+    /// <param name="order">ODE order R (2).</param>
+    /// <param name="blocks">MNN blocks (3 in the paper).</param>
+    /// <param name="projection">Hidden width of the output projection.</param>
+    /// <param name="ablation">Replace the solve by a linear map.</param>
+    /// <exception cref="ArgumentException">A size out of range.</exception>
+    public MechanisticDarcyNetwork(UnitGaussianNormalizer input, UnitGaussianNormalizer output, int channels = 16, int levels = 2, int steps = 30,
+        int order = 2, int blocks = 3, int projection = 128, bool ablation = false) : base(nameof(MechanisticDarcyNetwork), input, output)
+    {
+        if (channels < 1 || levels < 0 || steps < 2 || order < 1 || blocks < 1 || projection < 1)
+            throw new ArgumentException($"MNN sizes out of range (channels {channels}, levels {levels}, steps {steps}, order {order}, blocks {blocks}, projection {projection})");
+        Channels = channels; Levels = levels; Steps = steps; Order = order; Blocks = blocks; Projection = projection; Ablation = ablation;
+        int perMember = OdeTrajectory.ParametersPerMember(order);
+        _lift = nn.Conv2d(3, channels, 1);
+        _blocks = new ModuleList<MechanisticDarcyBlock>(Enumerable.Range(0, blocks).Select(_ => new MechanisticDarcyBlock(channels, levels, perMember, steps,
+            ablation ? new LinearTrajectory(channels, perMember, steps) : new OdeTrajectory(order, steps))).ToArray());
+        _hidden = nn.Conv2d(channels, projection, 1);
+        _project = nn.Conv2d(projection, 1, 1);
+        RegisterComponents();
+    }
+
+    /// <summary>Feature channels C.</summary>
+    public int Channels { get; }
+
+    /// <summary>Stride-2 downsamplings per block.</summary>
+    public int Levels { get; }
+
+    /// <summary>ODE steps T.</summary>
+    public int Steps { get; }
+
+    /// <summary>ODE order R.</summary>
+    public int Order { get; }
+
+    /// <summary>Number of MNN blocks.</summary>
+    public int Blocks { get; }
+
+    /// <summary>Hidden width of the projection.</summary>
+    public int Projection { get; }
+
+    /// <summary>True for the ablation (no solve).</summary>
+    public bool Ablation { get; }
+
+    /// <inheritdoc/>
+    public override string Kind => Ablation ? AblationKindName : KindName;
+
+    /// <inheritdoc/>
+    public override string DisplayName => $"{(Ablation ? "ablation" : "MNN")} ({Channels} channels, {Steps} steps, order {Order})";
+
+    /// <inheritdoc/>
+    protected override IReadOnlyDictionary<string, double> HyperParameters => new Dictionary<string, double>
+    {
+        ["channels"] = Channels, ["levels"] = Levels, ["steps"] = Steps, ["order"] = Order, ["blocks"] = Blocks, ["projection"] = Projection, ["grid"] = GridSize,
+    };
+
+    /// <inheritdoc/>
+    protected override Tensor Network(Tensor features)
+    {
+        var h = _lift.forward(features);
+        foreach (var block in _blocks) h = block.forward(h);
+        return _project.forward(nn.functional.gelu(_hidden.forward(h)));
+    }
+
+    /// <summary>Rebuilds a saved MNN or ablation: architecture from the header, then the weights and normalisers.</summary>
+    /// <param name="file">The model file.</param>
+    /// <returns>The model, on the CPU.</returns>
+    /// <exception cref="ModelFileException">Another kind, or a corrupt file.</exception>
+    public static new MechanisticDarcyNetwork Load(ModelFile file)
+    {
+        file.Expect(KindName, AblationKindName);
+        var (input, output) = Normalizers(file);
+        var model = new MechanisticDarcyNetwork(input, output, file.HyperInt("channels"), file.HyperInt("levels", 0), file.HyperInt("steps", 2),
+            file.HyperInt("order"), file.HyperInt("blocks"), file.HyperInt("projection"), file.Kind == AblationKindName);
+        RestoreNetwork(file, model);
+        return model;
+    }
+}
