@@ -59,8 +59,9 @@ internal static class DarcyCommand
             if (!(protocol.LearningRate > 0)) throw new ArgumentException($"--lr must be positive (got {protocol.LearningRate})");
             var dev = BenchCommand.ParseDevice(p.GetValue(device)!);
             var settings = checkpoint.Get(p);
+            Outputs.Check(("--save", save), ("--out", p.GetValue(output)), ("--checkpoint", settings.Path), ("--plot", p.GetValue(plot) is { } dir ? Path.Combine(dir, "a.png") : null));
             var data = ReadData(p.GetValue(path)!, p.GetValue(testData), r, nTrain, nTest);
-            return Run(name, sizes, protocol, data, nValidation, dev, save, load, settings, p.GetValue(plot), p.GetValue(output));
+            return Run(p, name, sizes, protocol, data, nValidation, dev, save, load, settings, p.GetValue(plot), p.GetValue(output));
         });
         return command;
     }
@@ -93,7 +94,7 @@ internal static class DarcyCommand
         };
     }
 
-    private static int Run(string name, Sizes sizes, DarcyProtocol protocol, (Tensor TrainA, Tensor TrainU, Tensor TestA, Tensor TestU) raw, int validation,
+    private static int Run(ParseResult parse, string name, Sizes sizes, DarcyProtocol protocol, (Tensor TrainA, Tensor TrainU, Tensor TestA, Tensor TestU) raw, int validation,
         Device device, string? save, string? load, CheckpointOptions.Settings checkpoints, string? plot, string? output)
     {
         var data = DarcySplit.Create(raw.TrainA, raw.TrainU, raw.TestA, raw.TestU, validation, device);
@@ -133,10 +134,9 @@ internal static class DarcyCommand
         AnsiConsole.Write(table);
         if (plot is not null) Plot(plot, model, data);
         if (output is not null)
-            BenchCommand.WriteJson(output, new
+            Outputs.WriteResult(parse, output, new
             {
-                command = "mechnn fit darcy " + string.Join(' ', Environment.GetCommandLineArgs().Skip(3)),
-                date = DateTime.UtcNow.ToString("u"), model = model.Kind, loaded = load, device = device.ToString(), grid = data.GridSize,
+                model = model.Kind, loaded = load, device = device.ToString(), grid = data.GridSize,
                 train = data.TrainCount, validation = data.ValidationCount, test = data.TestCount, protocol, sizes,
                 result.Parameters, result.Epochs, result.TestFirst100, result.TestAll, result.Validation, result.SecondsPerEpoch, history = result.History,
             });
