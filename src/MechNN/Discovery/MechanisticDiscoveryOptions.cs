@@ -35,4 +35,21 @@ public sealed record MechanisticDiscoveryOptions
     public OuterFunction? Nonlinearity { get; init; }
     /// <summary>0: ξ is a direct parameter; &gt; 0: ξ is produced by an MLP of this width from a learnable 64-d code (reference variant).</summary>
     public int XiNetworkWidth { get; init; }
+
+    /// <summary>These options, or an <see cref="ArgumentException"/> naming the first setting out of its range.</summary>
+    internal MechanisticDiscoveryOptions Checked()
+    {
+        if (Window < 2) throw OptionCheck.Invalid("window", "≥ 2", Window);
+        if (Stride < 1) throw OptionCheck.Invalid("stride", "≥ 1", Stride);
+        if (BatchSize < 1) throw OptionCheck.Invalid("batch size", "≥ 1", BatchSize);
+        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw OptionCheck.Invalid("learning rate", "> 0", LearningRate);
+        if (DenoiserWidth < 0) throw OptionCheck.Invalid("denoiser width", "≥ 0", DenoiserWidth);
+        if (Cycles < 1) throw OptionCheck.Invalid("cycles", "≥ 1", Cycles);
+        // Zero epochs would train nothing and report the loss of no epoch (NaN) beside the start's model.
+        if (EpochsPerCycle < 1) throw OptionCheck.Invalid("epochs", "≥ 1", EpochsPerCycle);
+        if (!(Threshold >= 0 && double.IsFinite(Threshold))) throw OptionCheck.Invalid("threshold", "≥ 0", Threshold);
+        if (Order < 1) throw OptionCheck.Invalid("order", "≥ 1", Order);
+        if (XiNetworkWidth < 0) throw OptionCheck.Invalid("xi-network width", "≥ 0", XiNetworkWidth);
+        return this;
+    }
 }

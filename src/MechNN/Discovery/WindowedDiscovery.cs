@@ -7,10 +7,11 @@ namespace MechNN.Discovery;
 /// <see cref="MechanisticDiscoveryOptions.Window"/> steps on which the mechanistic layer solves; the fits differ.
 /// </summary>
 /// <param name="options">Windows, training and thresholding settings.</param>
+/// <exception cref="ArgumentException">A setting out of its range (named as the CLI's option is, e.g. "cycles must be ≥ 1 (got 0)").</exception>
 public abstract class WindowedDiscovery(MechanisticDiscoveryOptions? options) : IDiscoveryMethod
 {
     /// <summary>The fit's settings.</summary>
-    public MechanisticDiscoveryOptions Options { get; } = options ?? new MechanisticDiscoveryOptions();
+    public MechanisticDiscoveryOptions Options { get; } = (options ?? new MechanisticDiscoveryOptions()).Checked();
 
     /// <inheritdoc/>
     /// <remarks>The times must share one uniform step (the per-window ODE is solved on a fixed grid).</remarks>

@@ -59,4 +59,39 @@ public class TrajectoryCsvTests : IDisposable
         var ex = Assert.Throws<TrajectoryCsvException>(() => TrajectoryCsv.ReadAll(new[] { a, b }));
         Assert.Contains("columns (x, z) differ", ex.Message);
     }
+    [Theory]
+    [InlineData("t,x0,x0\n0,1,2\n1,2,3\n2,3,5\n", "row 1, column 'x0': duplicate column name (columns #2 and #3)")]
+    [InlineData("t,x,T\n0,1,2\n1,2,3\n2,3,5\n", "row 1, column 'T': duplicate column name (columns #1 and #3)")]
+    [InlineData("t;x\n0;1\n1;2\n2;3\n", "row 1 has 1 column ('t;x'): is the separator ';'?")]
+    [InlineData("t\tx\n0\t1\n1\t2\n2\t3\n", "is the separator tab?")]
+    [InlineData("t,x\n0,1\n1,\"2\n2,3\n3,4\n", "row 3, column 'x': unclosed quote")]
+    [InlineData("\"t,x\n0,1\n1,2\n2,3\n", "row 1: unclosed quote")]
+    public void ConfusingFilesSayWhatWasFound(string text, string expected)
+    {
+        var path = Write("bad.csv", text);
+        var ex = Assert.Throws<TrajectoryCsvException>(() => TrajectoryCsv.Read(path));
+        Assert.StartsWith(path, ex.Message);
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Theory]
+    [InlineData(double.NaN, "row 3, column 'y': NaN")]
+    [InlineData(double.PositiveInfinity, "row 3, column 'y': ∞")]
+    public void WriteRefusesNonFiniteValuesNamingRowAndColumn(double bad, string expected)
+    {
+        var trajectory = new Trajectory(new[] { "x", "y" }, new[] { 0, 0.1, 0.2 }, new[] { new[] { 1.0, 2 }, new[] { 1.5, bad }, new[] { 2.0, 3 } });
+        var path = Path.Combine(_dir, "nan.csv");
+        var ex = Assert.Throws<ArgumentException>(() => TrajectoryCsv.Write(path, trajectory));
+        Assert.Contains(expected, ex.Message);
+        Assert.False(File.Exists(path));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
+
+    [Fact]
+    public void WriteRefusesANonFiniteTime()
+    {
+        var trajectory = new Trajectory(new[] { "x" }, new[] { 0, double.NaN, 0.2 }, new[] { new[] { 1.0 }, new[] { 1.5 }, new[] { 2.0 } });
+        var ex = Assert.Throws<ArgumentException>(() => TrajectoryCsv.Write(Path.Combine(_dir, "t.csv"), trajectory));
+        Assert.Contains("row 3, column 't'", ex.Message);
+    }
 }

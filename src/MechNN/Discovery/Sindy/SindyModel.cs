@@ -34,6 +34,9 @@ public sealed class SindyModel(ICandidateLibrary library, ISparseOptimizer? opti
             dx.AddRange(Differentiator.Differentiate(x, t));
             theta.AddRange(x.Select(row => Library.Evaluate(row)));
         }
+        var featureNames = Library.FeatureNames(stateNames);
+        if (theta.Count < featureNames.Count)
+            throw new ArgumentException($"{theta.Count} samples for a library of {featureNames.Count} terms ({string.Join(", ", featureNames)}): least squares needs at least {featureNames.Count} samples; give more rows or a smaller library (lower degree)");
         var settings = Optimizer is Stlsq s
             ? new Dictionary<string, double> { ["threshold"] = s.Threshold, ["alpha"] = s.Alpha }
             : new Dictionary<string, double>();

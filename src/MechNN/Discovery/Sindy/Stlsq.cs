@@ -7,14 +7,15 @@ namespace MechNN.Discovery.Sindy;
 /// features, drop |ξ| &lt; threshold, repeat until the support stops changing (or MaxIterations); then, with Unbias,
 /// an unregularised least-squares refit on the final support.
 /// </summary>
+/// <exception cref="ArgumentException">A negative or non-finite threshold or alpha, or fewer than one iteration (the message names the setting).</exception>
 public sealed class Stlsq(double threshold = 0.1, double alpha = 0.05, int maxIterations = 20, bool unbias = true) : ISparseOptimizer
 {
     /// <summary>Coefficients below this magnitude are zeroed at each iteration.</summary>
-    public double Threshold { get; } = threshold >= 0 ? threshold : throw new ArgumentOutOfRangeException(nameof(threshold));
+    public double Threshold { get; } = threshold >= 0 && double.IsFinite(threshold) ? threshold : throw OptionCheck.Invalid("threshold", "≥ 0", threshold);
     /// <summary>Ridge penalty of each least-squares solve.</summary>
-    public double Alpha { get; } = alpha >= 0 ? alpha : throw new ArgumentOutOfRangeException(nameof(alpha));
+    public double Alpha { get; } = alpha >= 0 && double.IsFinite(alpha) ? alpha : throw OptionCheck.Invalid("ridge alpha", "≥ 0", alpha);
     /// <summary>Most threshold-and-refit iterations.</summary>
-    public int MaxIterations { get; } = maxIterations >= 1 ? maxIterations : throw new ArgumentOutOfRangeException(nameof(maxIterations));
+    public int MaxIterations { get; } = maxIterations >= 1 ? maxIterations : throw OptionCheck.Invalid("STLSQ iterations", "≥ 1", maxIterations);
     /// <summary>Refit the surviving terms without the ridge penalty at the end (PySINDy's <c>unbias</c>).</summary>
     public bool Unbias { get; } = unbias;
 

@@ -24,6 +24,7 @@ public static class TrajectoryCsv
         try { if (!csv.Read()) throw new TrajectoryCsvException(path, 1, null, "the file is empty"); }
         catch (Exception ex) when (ex is not TrajectoryCsvException) { throw new TrajectoryCsvException(path, 1, null, ex.Message); }
         var header = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetString(i)).ToArray();
+        CheckHeader(path, header);
         int timeColumn = Array.FindIndex(header, h => h.Equals("t", StringComparison.OrdinalIgnoreCase) || h.Equals("time", StringComparison.OrdinalIgnoreCase));
         if (timeColumn < 0 && dt is null) throw new TrajectoryCsvException(path, 1, null, "no 't' or 'time' column and no --dt given");
         if (dt is <= 0) throw new TrajectoryCsvException(path, null, null, $"dt must be positive (got {dt})");
@@ -44,6 +45,7 @@ public static class TrajectoryCsv
             for (int c = 0; c < header.Length; c++)
             {
                 var cell = csv.GetString(c);
+                if (SpansLines(cell)) throw new TrajectoryCsvException(path, row, header[c], UnclosedQuote);
                 if (string.IsNullOrWhiteSpace(cell)) throw new TrajectoryCsvException(path, row, header[c], "missing value");
                 if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
                     throw new TrajectoryCsvException(path, row, header[c], $"'{cell}' is not a finite number");
@@ -59,6 +61,24 @@ public static class TrajectoryCsv
             if (states.All(s => s[j] == states[0][j])) throw new TrajectoryCsvException(path, null, names[j], "the column is constant: it carries no dynamics");
         return new Trajectory(names, times.ToArray(), states.ToArray());
     }
+
+    private const string UnclosedQuote = "unclosed quote: the quoted field runs on over the following lines";
+
+    // A quoted field that swallows line ends is, in a numeric file, an unclosed quote; a single column whose name holds
+    // another separator is a file written with that separator. Both would otherwise surface as "0 data rows".
+    private static void CheckHeader(string path, string[] header)
+    {
+        for (int i = 0; i < header.Length; i++)
+            if (SpansLines(header[i])) throw new TrajectoryCsvException(path, 1, null, UnclosedQuote);
+        if (header.Length == 1 && new[] { (';', "';'"), ('\t', "tab"), ('|', "'|'") }.FirstOrDefault(s => header[0].Contains(s.Item1)) is { Item2: not null } found)
+            throw new TrajectoryCsvException(path, 1, null, $"row 1 has 1 column ('{header[0]}'): is the separator {found.Item2}? Trajectory files are comma-separated");
+        for (int i = 0; i < header.Length; i++)
+            for (int j = 0; j < i; j++)
+                if (header[i].Equals(header[j], StringComparison.OrdinalIgnoreCase))
+                    throw new TrajectoryCsvException(path, 1, header[i], $"duplicate column name (columns #{j + 1} and #{i + 1})");
+    }
+
+    private static bool SpansLines(string cell) => cell.AsSpan().IndexOfAny('\n', '\r') >= 0;
 
     private static bool ReadRow(CsvReader csv, string path, int row)
     {
@@ -77,7 +97,12 @@ public static class TrajectoryCsv
     }
 
     /// <summary>Writes t and the states; the file appears only when complete (<see cref="AtomicFile"/>).</summary>
-    public static void Write(string path, Trajectory trajectory) =>
+    /// <param name="path">The file to write (its folder is created).</param>
+    /// <param name="trajectory">Names, times and states.</param>
+    /// <exception cref="ArgumentException">A time or state is NaN or ±∞ (named by row and column; nothing is written).</exception>
+    public static void Write(string path, Trajectory trajectory)
+    {
+        CheckFinite(path, trajectory);
         AtomicFile.Write(path, stream =>
         {
             using var csv = CsvWriter.Create(new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true), new CsvWriterOptions(), false);
@@ -85,4 +110,19 @@ public static class TrajectoryCsv
             for (int i = 0; i < trajectory.Times.Length; i++)
                 csv.WriteRecord(new[] { trajectory.Times[i] }.Concat(trajectory.States[i]).Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray());
         });
+    }
+
+    private static void CheckFinite(string path, Trajectory trajectory)
+    {
+        for (int i = 0; i < trajectory.Times.Length; i++)
+        {
+            if (!double.IsFinite(trajectory.Times[i])) throw NonFinite(path, i, "t", trajectory.Times[i]);
+            for (int j = 0; j < trajectory.States[i].Length; j++)
+                if (!double.IsFinite(trajectory.States[i][j])) throw NonFinite(path, i, trajectory.Names[j], trajectory.States[i][j]);
+        }
+    }
+
+    // Rows as in the written file: the header is row 1, sample i is row i + 2.
+    private static ArgumentException NonFinite(string path, int sample, string column, double value) =>
+        new($"{path}, row {sample + 2}, column '{column}': {(double.IsNaN(value) ? "NaN" : value > 0 ? "∞" : "-∞")} cannot be written; a trajectory file holds finite numbers only");
 }
