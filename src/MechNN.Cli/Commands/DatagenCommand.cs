@@ -18,6 +18,7 @@ internal static class DatagenCommand
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "CSV file to write.", Required = true };
         var command = new Command("datagen", "Generate a trajectory of a standard system (Lorenz, SHOs, …) as CSV.") { system, x0, dt, steps, noise, seed, output };
+        command.Subcommands.Add(NBodyDatagenCommand.Create());
         command.SetAction(p => Run(p.GetValue(system)!, p.GetValue(x0), p.GetValue(dt), p.GetValue(steps), p.GetValue(noise), p.GetValue(seed), p.GetValue(output)!));
         return command;
     }
