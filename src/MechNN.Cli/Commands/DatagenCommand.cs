@@ -17,10 +17,11 @@ internal static class DatagenCommand
         var noise = new Option<double>("--noise") { Description = "Gaussian noise, relative to each state's standard deviation (0.01 = 1%).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "CSV file to write.", Required = true };
-        var command = new Command("datagen", "Generate a trajectory of a standard system (Lorenz, SHOs, …) as CSV, or the Darcy data set (`datagen darcy`).")
+        var command = new Command("datagen", "Generate a trajectory of a standard system (Lorenz, SHOs, …) as CSV, the N-body data (`datagen n-body`) or the Darcy data set (`datagen darcy`).")
         {
             system, x0, dt, steps, noise, seed, output, DatagenDarcyCommand.Create(),
         };
+        command.Subcommands.Add(NBodyDatagenCommand.Create());
         command.SetAction(p => Run(p.GetValue(system)!, p.GetValue(x0), p.GetValue(dt), p.GetValue(steps), p.GetValue(noise), p.GetValue(seed), p.GetValue(output)!));
         return command;
     }

@@ -40,6 +40,7 @@ internal static class FitCommand
         fit.Subcommands.Add(f16);
         fit.Subcommands.Add(TwoBodyCommand.Create());
         fit.Subcommands.Add(DarcyCommand.Create());
+        fit.Subcommands.Add(NBodyCommand.Create());
         return fit;
     }
 

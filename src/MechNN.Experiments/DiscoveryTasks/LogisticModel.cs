@@ -1,0 +1,68 @@
+using MechNN.Layers;
+using MechNN.Ode;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MechNN.Experiments.DiscoveryTasks;
+
+/// <summary>What the logistic model makes of a batch of trajectories.</summary>
+/// <param name="Solution">u, the mechanistic solve's values (B, T).</param>
+/// <param name="Denoised">v, the denoised trajectories (B, T).</param>
+/// <param name="Parameters">(p₀, p₁, p₂) per trajectory (B, 3).</param>
+public sealed record LogisticOutput(Tensor Solution, Tensor Denoised, Tensor Parameters);
+
+/// <summary>
+/// Per-trajectory parameter discovery for logistic growth: from a whole observed trajectory x, one network gives
+/// (p₀, p₁, p₂) and another a denoised v = x + δ(x); the mechanistic part solves u' = p₀ + p₁v + p₂v² (coefficients
+/// [0, 1, 0] on (u, u', u''), order 2 as the reference) from u(0) = v(0) with one learned step. For the true law
+/// p₀ = 0, p₁ = r, p₂ = −r/K.
+/// </summary>
+/// <remarks>
+/// The step and the p's share a gauge (scaling time by c scales every p by 1/c and leaves u on the grid unchanged), so the
+/// step starts at the data's sample spacing; it is still learned, and its final value says how far the gauge drifted.
+/// </remarks>
+public sealed class LogisticModel : nn.Module<Tensor, LogisticOutput>
+{
+    private readonly Sequential _parameterNet, _denoiser;
+    private readonly LearnableSteps _step;
+    private readonly MechanisticLayer _layer = new(new OdeSpec(2) { InitialSteps = 1, InitialOrders = 1, Epsilon = false }, LayerMode.Independent);
+
+    /// <summary>A model for trajectories of <paramref name="points"/> samples.</summary>
+    /// <param name="points">Samples per trajectory.</param>
+    /// <param name="step">Initial step (the sample spacing), in (0, 1).</param>
+    /// <param name="hidden">Hidden width of both networks.</param>
+    /// <exception cref="ArgumentException">Fewer than two points, a hidden width below 1, or a step outside (0, 1).</exception>
+    public LogisticModel(int points, double step, int hidden = 256) : base(nameof(LogisticModel))
+    {
+        if (points < 2 || hidden < 1) throw new ArgumentException($"the logistic model needs ≥ 2 points and a hidden width ≥ 1 (got {points}, {hidden})");
+        if (!(step > 0 && step < 1)) throw new ArgumentException($"the step must lie in (0, 1) (got {step})");
+        Points = points;
+        _parameterNet = nn.Sequential(nn.Linear(points, hidden), nn.ELU(), nn.Linear(hidden, hidden), nn.ELU(), nn.Linear(hidden, hidden), nn.ELU(), nn.Linear(hidden, 3));
+        _denoiser = nn.Sequential(nn.Linear(points, hidden), nn.ELU(), nn.Linear(hidden, hidden), nn.ELU(), nn.Linear(hidden, points));
+        _step = new LearnableSteps(new long[] { 1 }, step, minimum: step / 10, dtype: ScalarType.Float64);
+        RegisterComponents();
+        this.to(ScalarType.Float64);
+    }
+
+    /// <summary>Samples per trajectory.</summary>
+    public int Points { get; }
+
+    /// <summary>The current learned step.</summary>
+    public double Step { get { using var g = no_grad(); return _step.Value().item<double>(); } }
+
+    /// <summary>Runs the model on observed trajectories.</summary>
+    /// <param name="x">(B, T) observed trajectories.</param>
+    /// <returns>u, v and the parameters.</returns>
+    /// <exception cref="ArgumentException">The input is not (B, <see cref="Points"/>).</exception>
+    public override LogisticOutput forward(Tensor x)
+    {
+        if (x.dim() != 2 || x.size(1) != Points) throw new ArgumentException($"trajectories have shape [{string.Join(", ", x.shape)}]; the model expects [B, {Points}]");
+        var p = _parameterNet.forward(x);
+        var v = x + _denoiser.forward(x);
+        var rhs = p.narrow(1, 0, 1) + p.narrow(1, 1, 1) * v + p.narrow(1, 2, 1) * v.square();
+        var coefficients = tensor(new[] { 0.0, 1, 0 }, dtype: x.dtype, device: x.device).expand(x.size(0), Points, 3);
+        var u = _layer.forward(coefficients, rhs, v.narrow(1, 0, 1).unsqueeze(-1), _step.Value().expand(x.size(0), 1)).U.select(-1, 0);
+        return new LogisticOutput(u, v, p);
+    }
+}

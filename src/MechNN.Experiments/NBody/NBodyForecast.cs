@@ -1,0 +1,262 @@
+using MechNN.Integrators;
+using MechNN.IO.Csv;
+using MechNN.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MechNN.Experiments.NBody;
+
+/// <summary>How one forecaster did on the second half: teacher-forced window MSE and rollout MSE at several horizons.</summary>
+/// <param name="Model">MNN, Neural ODE or true law.</param>
+/// <param name="Seed">Training seed (0 for the true law).</param>
+/// <param name="Steps">Optimisation steps made.</param>
+/// <param name="FinalLoss">Mean training loss of the last report group (NaN for the true law).</param>
+/// <param name="TeacherForcedMse">Position MSE of the forecast halves of the windows of the second half, each from true observations.</param>
+/// <param name="RolloutMse">Horizon → position MSE averaged over the first that many rollout steps (NaN: diverged).</param>
+/// <param name="Rollout">The rollout's positions, (horizon steps, N, 2) flattened per step to 2N values.</param>
+/// <param name="Seconds">Training time.</param>
+public sealed record NBodyForecastResult(string Model, long Seed, int Steps, double FinalLoss, double TeacherForcedMse,
+    IReadOnlyDictionary<int, double> RolloutMse, double[][] Rollout, double Seconds);
+
+/// <summary>
+/// The N-body forecasting protocol (paper §5.5): train on the first half of one trajectory in windows of
+/// <c>observed</c> steps → the next <c>observed</c>, evaluate on the second half. Both models see the same windows in the
+/// same mini-batches (<see cref="Minibatches"/>, batch 30 by default) for the same number of Adam steps.
+/// </summary>
+public sealed class NBodyForecast
+{
+    private readonly Tensor _positions;   // (steps, N, 2)
+    private readonly Tensor _states;      // (steps, 4N)
+
+    /// <summary>The protocol on one trajectory.</summary>
+    /// <param name="states">Samples × 4N states (x, y, vx, vy per body).</param>
+    /// <param name="step">Sample spacing.</param>
+    /// <param name="trainSteps">Samples of the training half (the rest is evaluated).</param>
+    /// <param name="observed">Observed steps per window (and steps forecast per window).</param>
+    /// <param name="device">Where the data and the models live (CPU when null).</param>
+    /// <exception cref="ArgumentException">The states are not 4N wide, or too short for a window on either side of the split.</exception>
+    public NBodyForecast(double[][] states, double step, int trainSteps, int observed = 50, Device? device = null)
+    {
+        Device = device ?? CPU;
+        if (states.Length == 0 || states[0].Length < 8 || states[0].Length % 4 != 0)
+            throw new ArgumentException($"an N-body trajectory has 4N ≥ 8 columns per sample (x, y, vx, vy per body); got {(states.Length == 0 ? 0 : states[0].Length)}");
+        for (int i = 0; i < states.Length; i++)
+            if (states[i].Length != states[0].Length) throw new ArgumentException($"sample {i} has {states[i].Length} values, expected {states[0].Length}");
+        if (observed < 2) throw new ArgumentException($"the window needs at least 2 observed steps (got {observed})");
+        if (trainSteps < 2 * observed || states.Length - trainSteps < 2 * observed)
+            throw new ArgumentException($"{states.Length} samples split at {trainSteps} leave fewer than {2 * observed} samples (one window) on a side");
+        Bodies = states[0].Length / 4;
+        Step = step;
+        TrainSteps = trainSteps;
+        Observed = observed;
+        States = states;
+        _states = tensor(states.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(states.Length, 4 * Bodies).to(Device);
+        _positions = _states.reshape(states.Length, Bodies, 4).narrow(-1, 0, 2).contiguous();
+        var p = _positions.narrow(0, 0, trainSteps);
+        PositionScale = p.square().mean().sqrt().item<double>();
+        VelocityScale = _states.narrow(0, 0, trainSteps).reshape(trainSteps, Bodies, 4).narrow(-1, 2, 2).square().mean().sqrt().item<double>();
+    }
+
+    /// <summary>A protocol from a trajectory CSV (uniform time step; columns x0, y0, vx0, vy0, x1, …).</summary>
+    /// <param name="trajectory">The trajectory.</param>
+    /// <param name="observed">Observed steps per window.</param>
+    /// <param name="device">Where the data and the models live (CPU when null).</param>
+    /// <returns>The protocol, split in half.</returns>
+    /// <exception cref="ArgumentException">Non-uniform time step, or a shape the protocol cannot use.</exception>
+    public static NBodyForecast FromTrajectory(Trajectory trajectory, int observed = 50, Device? device = null)
+    {
+        var t = trajectory.Times;
+        double step = t[1] - t[0];
+        for (int i = 2; i < t.Length; i++)
+            if (Math.Abs(t[i] - t[i - 1] - step) > 1e-9 * Math.Max(1, step)) throw new ArgumentException($"the time step is not uniform (sample {i} breaks it)");
+        return new NBodyForecast(trajectory.States, step, trajectory.States.Length / 2, observed, device);
+    }
+
+    /// <summary>Where the data lives; models must be moved there.</summary>
+    public Device Device { get; }
+
+    /// <summary>Bodies N.</summary>
+    public int Bodies { get; }
+
+    /// <summary>Sample spacing.</summary>
+    public double Step { get; }
+
+    /// <summary>Samples of the training half.</summary>
+    public int TrainSteps { get; }
+
+    /// <summary>Observed (and forecast) steps per window.</summary>
+    public int Observed { get; }
+
+    /// <summary>The trajectory.</summary>
+    public double[][] States { get; }
+
+    /// <summary>RMS position over the training half.</summary>
+    public double PositionScale { get; }
+
+    /// <summary>RMS velocity over the training half.</summary>
+    public double VelocityScale { get; }
+
+    /// <summary>Training windows: every start s with s + 2·observed ≤ the split.</summary>
+    public int TrainWindows => TrainSteps - 2 * Observed + 1;
+
+    /// <summary>The protocol's optimiser settings: Adam 1e-4 (the reference's), the given step budget.</summary>
+    /// <param name="steps">Adam steps.</param>
+    /// <param name="seed">Torch seed.</param>
+    /// <returns>Options for <see cref="Trainer"/>.</returns>
+    public static TrainingOptions Protocol(int steps, long seed) => new() { Steps = steps, LearningRate = 1e-4, Seed = seed, ReportEvery = 10 };
+
+    /// <summary>Positions of the windows starting at <paramref name="starts"/>: (W, 2·observed, N, 2).</summary>
+    private Tensor Windows(Tensor starts) =>
+        _positions.unfold(0, 2 * Observed, 1).index_select(0, starts).permute(0, 3, 1, 2);
+
+    /// <summary>The MNN's loss on step <paramref name="step"/>'s mini-batch: position MSE over the whole window.</summary>
+    /// <param name="model">The MNN.</param>
+    /// <param name="batches">Mini-batches of window starts.</param>
+    /// <param name="step">Step index.</param>
+    /// <returns>The scalar loss.</returns>
+    public Tensor MnnLoss(NBodyMnnForecaster model, Minibatches batches, int step)
+    {
+        var window = Windows(tensor(batches.Indices(step), device: Device));
+        return (model.forward(window.narrow(1, 0, Observed)) - window).square().mean();
+    }
+
+    /// <summary>The Neural ODE's loss on the same mini-batch: position MSE of the forecast from the last observed state.</summary>
+    /// <param name="model">The Neural ODE.</param>
+    /// <param name="batches">Mini-batches of window starts.</param>
+    /// <param name="step">Step index.</param>
+    /// <returns>The scalar loss.</returns>
+    public Tensor NeuralOdeLoss(NBodyNeuralOde model, Minibatches batches, int step)
+    {
+        var starts = tensor(batches.Indices(step), device: Device);
+        var window = Windows(starts);
+        var last = _states.index_select(0, starts + (Observed - 1));
+        return (model.forward(last) - window.narrow(1, Observed, Observed)).square().mean();
+    }
+
+    /// <summary>Trains the MNN on the training windows.</summary>
+    /// <param name="model">The MNN.</param>
+    /// <param name="options">Adam settings and budget (<see cref="Protocol"/>).</param>
+    /// <param name="batchSize">Windows per step.</param>
+    /// <param name="progress">Progress reports.</param>
+    /// <param name="cancellation">Stops training.</param>
+    /// <returns>What the run did.</returns>
+    public TrainingResult Train(NBodyMnnForecaster model, TrainingOptions options, int batchSize = 30, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var batches = new Minibatches(TrainWindows, batchSize, options.Seed ?? 0);
+        return new Trainer(model, options).Fit(step => MnnLoss(model, batches, step), progress, cancellation);
+    }
+
+    /// <summary>Trains the Neural ODE on the same windows and mini-batches.</summary>
+    /// <param name="model">The Neural ODE.</param>
+    /// <param name="options">Adam settings and budget (<see cref="Protocol"/>).</param>
+    /// <param name="batchSize">Windows per step.</param>
+    /// <param name="progress">Progress reports.</param>
+    /// <param name="cancellation">Stops training.</param>
+    /// <returns>What the run did.</returns>
+    public TrainingResult Train(NBodyNeuralOde model, TrainingOptions options, int batchSize = 30, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var batches = new Minibatches(TrainWindows, batchSize, options.Seed ?? 0);
+        return new Trainer(model, options).Fit(step => NeuralOdeLoss(model, batches, step), progress, cancellation);
+    }
+
+    /// <summary>Starts of the evaluation windows: their forecast halves tile the second half.</summary>
+    private long[] EvaluationStarts()
+    {
+        var starts = new List<long>();
+        for (int s = TrainSteps - Observed; s + 2 * Observed <= States.Length; s += Observed) starts.Add(s);
+        return starts.ToArray();
+    }
+
+    /// <summary>Rollout horizons reported: 100, 500 and 2000 steps where the second half is that long, else its length.</summary>
+    public IReadOnlyList<int> Horizons()
+    {
+        int available = States.Length - TrainSteps;
+        var h = new[] { 100, 500, 2000 }.Where(x => x <= available).ToList();
+        if (h.Count == 0 || h[^1] < available && available < 2000) h.Add(available);
+        return h;
+    }
+
+    /// <summary>Evaluates the MNN: teacher-forced windows, and rollout in hops of <c>observed</c> steps from the true positions before the split.</summary>
+    /// <param name="model">The MNN.</param>
+    /// <param name="seed">Its training seed.</param>
+    /// <param name="run">Its training run (null for a loaded model).</param>
+    /// <returns>The metrics.</returns>
+    public NBodyForecastResult Evaluate(NBodyMnnForecaster model, long seed, TrainingResult? run)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var starts = tensor(EvaluationStarts(), device: Device);
+        var windows = Windows(starts);
+        double teacher = (model.forward(windows.narrow(1, 0, Observed)).narrow(1, Observed, Observed) - windows.narrow(1, Observed, Observed)).square().mean().item<double>();
+        int horizon = States.Length - TrainSteps;
+        var context = _positions.narrow(0, TrainSteps - Observed, Observed).unsqueeze(0);
+        var pieces = new List<Tensor>();
+        for (int made = 0; made < horizon; made += Observed)
+        {
+            var next = model.forward(context).narrow(1, Observed, Observed);
+            pieces.Add(next.squeeze(0));
+            context = next;
+        }
+        var rollout = cat(pieces, 0).narrow(0, 0, horizon);
+        return Result("MNN", seed, run, teacher, rollout);
+    }
+
+    /// <summary>Evaluates the Neural ODE the same way; its rollout integrates on from the true state at the last training sample.</summary>
+    /// <param name="model">The Neural ODE.</param>
+    /// <param name="seed">Its training seed.</param>
+    /// <param name="run">Its training run.</param>
+    /// <returns>The metrics.</returns>
+    public NBodyForecastResult Evaluate(NBodyNeuralOde model, long seed, TrainingResult? run)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var starts = tensor(EvaluationStarts(), device: Device);
+        var windows = Windows(starts);
+        var last = _states.index_select(0, starts + (Observed - 1));
+        double teacher = (model.forward(last) - windows.narrow(1, Observed, Observed)).square().mean().item<double>();
+        int horizon = States.Length - TrainSteps;
+        var rollout = model.Integrate(_states.narrow(0, TrainSteps - 1, 1), horizon).squeeze(0).reshape(horizon, Bodies, 4).narrow(-1, 0, 2);
+        return Result("Neural ODE", seed, run, teacher, rollout);
+    }
+
+    /// <summary>The floor: the true law integrated (Dormand–Prince, rtol = atol = 1e-10) from the true states, evaluated alike.</summary>
+    /// <param name="system">The system that made the data.</param>
+    /// <returns>The metrics.</returns>
+    /// <exception cref="ArgumentException">The system has another number of bodies.</exception>
+    public NBodyForecastResult Evaluate(NBodySystem system)
+    {
+        if (system.Bodies != Bodies) throw new ArgumentException($"the true law has {system.Bodies} bodies, the data {Bodies}");
+        var solver = new DormandPrince45(1e-10, 1e-10);
+        var times = Enumerable.Range(0, Observed + 1).Select(i => i * Step).ToArray();
+        double sum = 0;
+        int count = 0;
+        foreach (var s in EvaluationStarts())
+        {
+            var path = solver.Integrate((_, x) => system.Derivative(x), States[s + Observed - 1], times);
+            for (int k = 1; k <= Observed; k++)
+                for (int body = 0; body < Bodies; body++)
+                    for (int axis = 0; axis < 2; axis++) { sum += Math.Pow(path[k][4 * body + axis] - States[s + Observed - 1 + k][4 * body + axis], 2); count++; }
+        }
+        int horizon = States.Length - TrainSteps;
+        var rolloutTimes = Enumerable.Range(0, horizon + 1).Select(i => i * Step).ToArray();
+        var rolled = solver.Integrate((_, x) => system.Derivative(x), States[TrainSteps - 1], rolloutTimes).Skip(1)
+            .SelectMany(x => Enumerable.Range(0, Bodies).SelectMany(b => new[] { x[4 * b], x[4 * b + 1] })).ToArray();
+        using var scope = NewDisposeScope();
+        return Result("true law", 0, null, sum / count, tensor(rolled, dtype: ScalarType.Float64, device: Device).reshape(horizon, Bodies, 2));
+    }
+
+    private NBodyForecastResult Result(string name, long seed, TrainingResult? run, double teacher, Tensor rollout)
+    {
+        int horizon = (int)rollout.size(0);
+        var truth = _positions.narrow(0, TrainSteps, horizon);
+        var perStep = (rollout - truth).square().mean(new long[] { 1, 2 });   // (horizon)
+        var cumulative = perStep.cumsum(0).cpu().data<double>().ToArray();
+        var mse = Horizons().ToDictionary(h => h, h => cumulative[h - 1] / h is var v && double.IsFinite(v) ? v : double.NaN);
+        var positions = rollout.reshape(horizon, 2 * Bodies).cpu().data<double>().ToArray();
+        var rows = Enumerable.Range(0, horizon).Select(i => positions.AsSpan(i * 2 * Bodies, 2 * Bodies).ToArray()).ToArray();
+        return new NBodyForecastResult(name, seed, run?.Steps ?? 0, run?.FinalLoss ?? double.NaN, double.IsFinite(teacher) ? teacher : double.NaN, mse, rows,
+            run?.Elapsed.TotalSeconds ?? 0);
+    }
+}
