@@ -1,5 +1,7 @@
 using MechNN.Integrators;
+using System.Runtime.InteropServices;
 using MechNN.Ode;
+using MechNN.Training;
 
 namespace MechNN.Cli;
 
@@ -21,7 +23,7 @@ internal static class CliErrors
         }
         catch (Exception ex) when (Code(ex) is { } code)
         {
-            error.WriteLine($"{(code == Cancelled ? "cancelled" : "error")}: {OneLine(ex.Message)}");
+            error.WriteLine($"{(code == Cancelled ? "cancelled" : "error")}: {OneLine(FirstLine(ex))}");
             return code;
         }
     }
@@ -30,10 +32,15 @@ internal static class CliErrors
     public static int? Code(Exception ex) => ex switch
     {
         OperationCanceledException => Cancelled,
-        IllPosedSystemException or IntegrationDivergedException => NumericalFailure,
+        IllPosedSystemException or IntegrationDivergedException or TrainingDivergedException => NumericalFailure,
+        // libtorch reports an allocation that does not fit (host or device) as an ExternalException: the input is too large.
+        ExternalException when ex.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) => BadInput,
         ArgumentException or IOException or UnauthorizedAccessException or FormatException or ArithmeticException or NotSupportedException => BadInput,
         _ => null,
     };
+
+    // libtorch messages carry a native backtrace after their first line; the user needs only that line.
+    private static string FirstLine(Exception ex) => ex is ExternalException ? ex.Message.Split('\n')[0] : ex.Message;
 
     private static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -60,4 +60,16 @@ public sealed class HelpAndErrorTests
         Assert.StartsWith("error: ", line);
         Assert.Contains("nosuchsystem", line);
     }
+
+    [Fact]
+    public void Diverged_training_is_a_numerical_failure_and_out_of_memory_one_line_of_bad_input()
+    {
+        Assert.Equal(CliErrors.NumericalFailure, CliErrors.Code(new MechNN.Training.TrainingDivergedException(5, double.NaN, null)));
+        var oom = new System.Runtime.InteropServices.ExternalException("CUDA out of memory. Tried to allocate 2.00 MiB.\nException raised from malloc\nframe #0: c10::Error");
+        Assert.Equal(CliErrors.BadInput, CliErrors.Code(oom));
+        var error = new StringWriter();
+        Assert.Equal(CliErrors.BadInput, CliErrors.Run(() => throw oom, error));
+        Assert.Equal("error: CUDA out of memory. Tried to allocate 2.00 MiB.", error.ToString().Trim());
+        Assert.Null(CliErrors.Code(new System.Runtime.InteropServices.ExternalException("some other native failure")));
+    }
 }

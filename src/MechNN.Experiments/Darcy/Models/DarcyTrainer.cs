@@ -66,7 +66,7 @@ public static class DarcyTrainer
         options = configure?.Invoke(options) ?? options;
         var history = new List<DarcyEpoch>();
         var last = TimeSpan.Zero;
-        var report = new Progress(p =>
+        var report = new SynchronousProgress<TrainingProgress>(p =>
         {
             var perSample = p with { Loss = p.Loss / batches.BatchSize };
             var epoch = new DarcyEpoch(p.Step / batches.PerEpoch, perSample.Loss, p.Validation, (p.Elapsed - last).TotalSeconds);
@@ -148,10 +148,5 @@ public static class DarcyTrainer
     {
         using var noGrad = no_grad();
         return model.forward(a.narrow(0, 0, Math.Min(count, a.shape[0]))).cpu();
-    }
-
-    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }
