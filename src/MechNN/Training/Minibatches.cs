@@ -58,6 +58,24 @@ public sealed class Minibatches
         return _order.AsSpan(start, Math.Min(BatchSize, _count - start)).ToArray();
     }
 
+    /// <summary>
+    /// Replica <paramref name="rank"/>'s part of step <paramref name="step"/>'s batch in a group of
+    /// <paramref name="worldSize"/>: contiguous slices in rank order whose sizes differ by at most one, so the shards
+    /// of all ranks are exactly <see cref="Indices"/> and no sample is trained twice.
+    /// </summary>
+    /// <param name="step">Step index (0-based).</param>
+    /// <param name="rank">Replica, 0 … worldSize − 1.</param>
+    /// <param name="worldSize">Replicas.</param>
+    /// <returns>Indices into the training set (empty when the batch has fewer samples than replicas).</returns>
+    /// <exception cref="ArgumentException">Rank outside the group.</exception>
+    public long[] Shard(int step, int rank, int worldSize)
+    {
+        if (worldSize < 1 || rank < 0 || rank >= worldSize) throw new ArgumentException($"rank {rank} is not a replica of a group of {worldSize}");
+        var batch = Indices(step);
+        long start = (long)batch.Length * rank / worldSize, end = (long)batch.Length * (rank + 1) / worldSize;
+        return batch.AsSpan((int)start, (int)(end - start)).ToArray();
+    }
+
     private static ulong SplitMix(ulong x)
     {
         x += 0x9E3779B97F4A7C15UL;

@@ -13,7 +13,10 @@ namespace MechNN.Training;
 /// Resuming reproduces an uninterrupted run exactly when the loss is a pure function of the step index and the
 /// parameters (draw mini-batches with <see cref="Minibatches"/>, which derives each epoch's order from a seed): the
 /// checkpoint holds the parameters, Adam's moments and step counts, torch's CPU generator, the loss history and the
-/// early-stopping state, and the learning-rate schedule is a function of the step.
+/// early-stopping state, and the learning-rate schedule is a function of the step. With a
+/// <see cref="TrainingOptions.Communicator"/> it is the data-parallel loop: each replica computes its shard's loss, one
+/// all-reduce per step sums gradients and losses, and every replica takes the same Adam step; a checkpoint holds no
+/// replica count, so a run resumes on any number of replicas.
 /// </remarks>
 public sealed class Trainer
 {
@@ -45,26 +48,45 @@ public sealed class Trainer
     /// <exception cref="OperationCanceledException">Cancelled; the checkpoint (if any) holds the state at the last completed step.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the last checkpoint is kept as it was.</exception>
     /// <exception cref="IO.ModelFiles.ModelFileException">The checkpoint to resume from is unreadable or belongs to another model.</exception>
+    /// <exception cref="Distributed.DistributedException">With <see cref="TrainingOptions.Communicator"/>: another replica failed or hung.</exception>
     public TrainingResult Fit(Func<int, Tensor> loss, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
+        var communicator = _options.Communicator;
+        try
+        {
+            return Run(loss, communicator is null || communicator.Rank == 0 ? progress : null, cancellation);
+        }
+        catch (Exception e) when (communicator is not null && e is not Distributed.DistributedException and not OperationCanceledException)
+        {
+            communicator.Abort($"replica {communicator.Rank} failed: {e.Message}");
+            throw;
+        }
+    }
+
+    private TrainingResult Run(Func<int, Tensor> loss, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
         var o = _options;
+        var replicas = o.Communicator;
+        bool ownsProcess = replicas?.OwnsProcess ?? true;
         var adam = optim.Adam(_parameters, lr: o.LearningRate, weight_decay: o.WeightDecay);
         var state = new TrainingState();
         if (o.Resume && o.CheckpointPath is { } resumePath && File.Exists(resumePath))
-            state = TrainingCheckpoint.Restore(resumePath, _parameters, adam);
-        else if (o.Seed is { } seed)
+            state = TrainingCheckpoint.Restore(resumePath, _parameters, adam, restoreRandomState: ownsProcess);
+        else if (o.Seed is { } seed && ownsProcess)
             manual_seed(seed);
+        if (replicas is not null) Distributed.ReplicaSync.BroadcastParameters(replicas, _parameters);
         int resumedFrom = state.Step;
 
         var clock = Stopwatch.StartNew();
         Tensor? sum = null;
         int inGroup = 0;
         double rate = o.LearningRate;
+        bool stop = false;                                                       // with replicas: any replica asked
         try
         {
             while (state.Step < o.Steps && !state.Stopped)
             {
-                if (cancellation.IsCancellationRequested)
+                if (replicas is null ? cancellation.IsCancellationRequested : stop)
                 {
                     Checkpoint(state, adam);
                     throw new OperationCanceledException($"training cancelled after step {state.Step} of {o.Steps}" +
@@ -78,6 +100,8 @@ public sealed class Trainer
                     var value = loss(state.Step);
                     if (value.numel() != 1) throw new ArgumentException($"the loss of step {state.Step} has shape [{string.Join(", ", value.shape)}], expected a scalar");
                     value.backward();
+                    if (replicas is not null)
+                        (value, stop) = Distributed.ReplicaSync.AllReduce(replicas, _parameters, value, cancellation.IsCancellationRequested);
                     adam.step();
                     using var noGrad = no_grad();
                     var detached = value.detach().to_type(ScalarType.Float64).reshape(1);
@@ -97,9 +121,14 @@ public sealed class Trainer
                     bool validated = false;
                     if (o.Validation is { } validate && (state.Step % o.ValidateEvery == 0 || state.Step == o.Steps))
                     {
-                        using var noGrad = no_grad();
-                        using var scope = NewDisposeScope();
-                        state.Validation = validate();
+                        double? value = null;
+                        if (replicas is null || replicas.Rank == 0)
+                        {
+                            using var noGrad = no_grad();
+                            using var scope = NewDisposeScope();
+                            value = validate();
+                        }
+                        state.Validation = replicas is null ? value : Distributed.ReplicaSync.BroadcastScalar(replicas, value);
                         validated = true;
                     }
                     if (o.EarlyStopping is { } early && (o.Validation is null || validated))
@@ -119,8 +148,12 @@ public sealed class Trainer
             state.Stopped, resumedFrom, clock.Elapsed);
     }
 
+    /// <summary>Rank 0 writes; the others wait for it, so no replica reads or outruns a half-written checkpoint.</summary>
     private void Checkpoint(TrainingState state, Adam adam)
     {
-        if (_options.CheckpointPath is { } path) TrainingCheckpoint.Save(path, state, _parameters, adam);
+        if (_options.CheckpointPath is not { } path) return;
+        var replicas = _options.Communicator;
+        if (replicas is null || replicas.Rank == 0) TrainingCheckpoint.Save(path, state, _parameters, adam);
+        replicas?.Barrier();
     }
 }

@@ -40,7 +40,7 @@ internal static class TrainingCheckpoint
         new ModelFile(Kind, hyper, tensors).Save(path);
     }
 
-    public static TrainingState Restore(string path, IReadOnlyList<Parameter> parameters, Adam adam)
+    public static TrainingState Restore(string path, IReadOnlyList<Parameter> parameters, Adam adam, bool restoreRandomState = true)
     {
         var file = ModelFile.Load(path).Expect(Kind);
         int count = file.HyperInt("parameters");
@@ -63,8 +63,9 @@ internal static class TrainingCheckpoint
                 moments[i].step = file.HyperInt($"adam/{i}/step", min: 0);
             }
         var rng = Get("rng");
-        using (var bytes = tensor(rng.Values.Select(v => (byte)v).ToArray(), dtype: ScalarType.Byte))
-            torch.random.set_rng_state(bytes);
+        if (restoreRandomState)
+            using (var bytes = tensor(rng.Values.Select(v => (byte)v).ToArray(), dtype: ScalarType.Byte))
+                torch.random.set_rng_state(bytes);
         var state = new TrainingState
         {
             Step = file.HyperInt("step", min: 0),

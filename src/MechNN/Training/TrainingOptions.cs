@@ -45,6 +45,15 @@ public sealed record TrainingOptions
     /// <summary>Stop when the monitored value stops improving; null: run all <see cref="Steps"/>.</summary>
     public EarlyStopping? EarlyStopping { get; init; }
 
+    /// <summary>
+    /// Data-parallel training: this replica's communicator (null: one replica). Each replica's loss must be its share
+    /// of the whole batch's loss — a sum over its shard (<see cref="Minibatches.Shard"/>) of per-sample terms, scaled
+    /// like the one-replica loss (for a mean over the batch: the shard's sum divided by the whole batch size) — so that
+    /// the summed gradients and losses equal one replica's on the whole batch. Rank 0 alone writes checkpoints,
+    /// reports progress and runs <see cref="Validation"/>; every replica gets the same decisions.
+    /// </summary>
+    public Distributed.ICommunicator? Communicator { get; init; }
+
     /// <summary>Checks every field, naming the first that is out of range.</summary>
     /// <exception cref="ArgumentException">A field is out of range.</exception>
     public void Validate()

@@ -72,6 +72,26 @@ internal static unsafe class CudaDriver
     public static void Launch(IntPtr function, uint grid, uint block, void** args) =>
         Check(Driver.LaunchKernel(function, grid, 1, 1, block, 1, 1, 0, IntPtr.Zero, args, null), "cuLaunchKernel");
 
+    /// <summary>Waits until all work queued on the legacy default stream of the current context has finished.</summary>
+    public static void Synchronize() => Check(Driver.CtxSynchronize(), "cuCtxSynchronize");
+
+    /// <summary>True when the legacy default stream has no pending work; false while it is still running.</summary>
+    public static bool DefaultStreamIdle()
+    {
+        int status = Driver.StreamQuery(IntPtr.Zero);
+        if (status == 600) return false;                                        // CUDA_ERROR_NOT_READY
+        Check(status, "cuStreamQuery");
+        return true;
+    }
+
+    /// <summary>Free and total memory of the current context's device, in bytes (all processes' allocations counted).</summary>
+    public static (long Free, long Total) MemoryInfo()
+    {
+        nuint free, total;
+        Check(Driver.MemGetInfo(&free, &total), "cuMemGetInfo");
+        return ((long)free, (long)total);
+    }
+
     private static void Check(int status, string call)
     {
         if (status == 0) return;
@@ -98,6 +118,9 @@ internal static unsafe class CudaDriver
                 LaunchKernel = (delegate* unmanaged<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, void**, void**, int>)
                     NativeLibrary.GetExport(lib, "cuLaunchKernel"),
                 GetErrorString = (delegate* unmanaged<int, byte**, int>)NativeLibrary.GetExport(lib, "cuGetErrorString"),
+                CtxSynchronize = (delegate* unmanaged<int>)NativeLibrary.GetExport(lib, "cuCtxSynchronize"),
+                StreamQuery = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(lib, "cuStreamQuery"),
+                MemGetInfo = (delegate* unmanaged<nuint*, nuint*, int>)NativeLibrary.GetExport(lib, "cuMemGetInfo_v2"),
             };
             return api.Init(0) == 0 ? api : null;
         }
@@ -118,5 +141,8 @@ internal static unsafe class CudaDriver
         public delegate* unmanaged<IntPtr*, IntPtr, byte*, int> ModuleGetFunction;
         public delegate* unmanaged<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, void**, void**, int> LaunchKernel;
         public delegate* unmanaged<int, byte**, int> GetErrorString;
+        public delegate* unmanaged<int> CtxSynchronize;
+        public delegate* unmanaged<IntPtr, int> StreamQuery;
+        public delegate* unmanaged<nuint*, nuint*, int> MemGetInfo;
     }
 }
