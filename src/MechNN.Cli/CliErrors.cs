@@ -8,11 +8,12 @@ namespace MechNN.Cli;
 /// <summary>
 /// The exit-code rule: 0 ok; 1 usage (parse errors, reported by System.CommandLine with the usage); 2 bad input or data
 /// (a file, row, option or shape named in one line); 3 numerical failure (an ill-posed system, a diverged integration);
-/// 130 cancelled. Anything else is a defect and keeps its stack trace.
+/// 4 a data-parallel run failed (a replica died, hung or NCCL failed); 130 cancelled. Anything else is a defect and keeps
+/// its stack trace.
 /// </summary>
 internal static class CliErrors
 {
-    public const int Ok = 0, Usage = 1, BadInput = 2, NumericalFailure = 3, Cancelled = 130;
+    public const int Ok = 0, Usage = 1, BadInput = 2, NumericalFailure = 3, DistributedFailure = 4, Cancelled = 130;
 
     /// <summary>Runs a parsed command; a user-facing exception becomes one line on <paramref name="error"/> and its exit code.</summary>
     public static int Run(Func<int> action, TextWriter error)
@@ -32,6 +33,7 @@ internal static class CliErrors
     public static int? Code(Exception ex) => ex switch
     {
         OperationCanceledException => Cancelled,
+        Training.Distributed.DistributedException => DistributedFailure,
         IllPosedSystemException or IntegrationDivergedException or TrainingDivergedException => NumericalFailure,
         // libtorch reports an allocation that does not fit (host or device) as an ExternalException: the input is too large.
         ExternalException when ex.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) => BadInput,

@@ -1,8 +1,11 @@
 using System.CommandLine;
+using MechNN.Cli.Distributed;
 using MechNN.Cli.Rendering;
 using MechNN.Experiments.Darcy;
 using MechNN.Experiments.Darcy.Models;
 using MechNN.IO.ModelFiles;
+using MechNN.Training;
+using MechNN.Training.Distributed;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -36,9 +39,10 @@ internal static class DarcyCommand
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var plot = new Option<string?>("--plot") { Description = "Folder for PNGs of a, u, prediction and |error| of 4 test samples." };
+        var gpus = new Option<int>("--gpus") { Description = "Data-parallel training on N GPUs of this host: one process per GPU, gradients summed over NCCL (a torchrun-style launcher that sets RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT works too). 0: one process on --device.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "JSON file of the results and the per-epoch history." };
         var command = new Command("darcy", "2-D Darcy flow a ↦ u: train and score one model on the FNO protocol (batch 20, Adam 1e-3, weight decay 1e-4, StepLR(100, 0.5)).")
-            { path, testData, subsample, model, epochs, batch, train, test, validation, validateEvery, learningRate, width, modes, steps, order, levels, device, seed, plot, output };
+            { path, testData, subsample, model, epochs, batch, train, test, validation, validateEvery, learningRate, width, modes, steps, order, levels, device, seed, plot, gpus, output };
         var files = new ModelFileOptions();
         files.AddTo(command);
         var checkpoint = new CheckpointOptions();
@@ -58,10 +62,20 @@ internal static class DarcyCommand
             var protocol = new DarcyProtocol(p.GetValue(epochs), p.GetValue(batch), p.GetValue(learningRate), ValidateEpochs: p.GetValue(validateEvery), Seed: p.GetValue(seed)).Validated();
             if (!(protocol.LearningRate > 0)) throw new ArgumentException($"--lr must be positive (got {protocol.LearningRate})");
             var dev = BenchCommand.ParseDevice(p.GetValue(device)!);
+            var group = DistributedEnvironment.Read();
+            int gpuCount = p.GetValue(gpus);
+            if (gpuCount < 0) throw new ArgumentException($"--gpus must be ≥ 0 (got {gpuCount})");
+            if (group is null && gpuCount > 0)
+            {
+                if (load is not null) throw new ArgumentException("--gpus trains; scoring a --load model needs one process");
+                return RankLauncher.Launch(gpuCount, p.Tokens.Select(t => t.Value).ToList(), Console.Error);
+            }
+            if (group is not null) dev = new Device(TorchSharp.DeviceType.CUDA, group.LocalRank);
             var settings = checkpoint.Get(p);
             Outputs.Check(("--save", save), ("--out", p.GetValue(output)), ("--checkpoint", settings.Path), ("--plot", p.GetValue(plot) is { } dir ? Path.Combine(dir, "a.png") : null));
             var data = ReadData(p.GetValue(path)!, p.GetValue(testData), r, nTrain, nTest);
-            return Run(p, name, sizes, protocol, data, nValidation, dev, save, load, settings, p.GetValue(plot), p.GetValue(output));
+            using var replicas = group is null ? null : NcclCommunicator.Connect(group, TimeSpan.FromMinutes(5));
+            return Run(p, name, sizes, protocol, data, nValidation, dev, save, load, settings, p.GetValue(plot), p.GetValue(output), replicas);
         });
         return command;
     }
@@ -95,8 +109,9 @@ internal static class DarcyCommand
     }
 
     private static int Run(ParseResult parse, string name, Sizes sizes, DarcyProtocol protocol, (Tensor TrainA, Tensor TrainU, Tensor TestA, Tensor TestU) raw, int validation,
-        Device device, string? save, string? load, CheckpointOptions.Settings checkpoints, string? plot, string? output)
+        Device device, string? save, string? load, CheckpointOptions.Settings checkpoints, string? plot, string? output, ICommunicator? replicas)
     {
+        bool leader = replicas is null || replicas.Rank == 0;                  // rank 0 alone reports and writes
         var data = DarcySplit.Create(raw.TrainA, raw.TrainU, raw.TestA, raw.TestU, validation, device);
         DarcyModel model;
         DarcyResult result;
@@ -111,14 +126,18 @@ internal static class DarcyCommand
             manual_seed(protocol.Seed);
             model = Build(name, sizes, data).MoveTo(device);
             using var section = CliCancellation.Enter(out var cancel);
-            result = ProgressDisplay.Run(display =>
-            {
-                var line = display.Add(model.DisplayName, protocol.Epochs);
-                DarcyEpoch? last = null;
-                line.Detail = () => last is null ? "" : $"{last.Seconds:F1} s/epoch";
-                int perEpoch = DarcyTrainer.Options(protocol, data.TrainCount).ReportEvery;
-                return DarcyTrainer.Train(model, data, protocol, o => checkpoints.Apply(o, name), new EpochBar(line, perEpoch), e => last = e, cancel);
-            });
+            TrainingOptions Configure(TrainingOptions o) => checkpoints.Apply(o, name) with { Communicator = replicas };
+            result = leader
+                ? ProgressDisplay.Run(display =>
+                {
+                    var line = display.Add(model.DisplayName, protocol.Epochs);
+                    DarcyEpoch? last = null;
+                    line.Detail = () => last is null ? "" : $"{last.Seconds:F1} s/epoch";
+                    int perEpoch = DarcyTrainer.Options(protocol, data.TrainCount).ReportEvery;
+                    return DarcyTrainer.Train(model, data, protocol, Configure, new EpochBar(line, perEpoch), e => last = e, cancel);
+                })
+                : DarcyTrainer.Train(model, data, protocol, Configure, cancellation: cancel);
+            if (!leader) return CliErrors.Ok;
             if (save is not null)
             {
                 model.Save(save);

@@ -27,7 +27,8 @@ public sealed record DarcyResult(string Model, int Epochs, IReadOnlyList<DarcyEp
 /// The gradient is that of the relative L2 summed over the batch, as the reference script back-propagates
 /// (<c>LpLoss(size_average=False)</c>; this fixes how strongly Adam's weight decay acts); reports divide by the batch size.
 /// Batches are drawn by <see cref="Minibatches"/> and gathered on the model's device, the epoch order uploaded once per
-/// epoch, so a step needs no host round trip and a resumed run is exact.
+/// epoch, so a step needs no host round trip and a resumed run is exact. With a communicator in the options
+/// (<see cref="TrainingOptions.Communicator"/>) each replica trains on its slice of every batch.
 /// </summary>
 public static class DarcyTrainer
 {
@@ -64,6 +65,10 @@ public static class DarcyTrainer
         var (monitorA, monitorU) = data.ValidationCount > 0 ? (data.ValidationA, data.ValidationU) : (data.TestA, data.TestU);
         var options = Options(protocol, data.TrainCount) with { Validation = () => Evaluate(model, monitorA, monitorU, protocol.BatchSize).Average() };
         options = configure?.Invoke(options) ?? options;
+        // Data parallel: this replica trains on its contiguous slice of every batch; the trainer sums the slices' losses.
+        var (rank, world) = options.Communicator is { } c ? (c.Rank, c.WorldSize) : (0, 1);
+        if (batches.BatchSize < world) throw new ArgumentException($"batch size {batches.BatchSize} is smaller than the {world} replicas: every replica needs a sample");
+        long shardStart = (long)batches.BatchSize * rank / world, shardCount = (long)batches.BatchSize * (rank + 1) / world - shardStart;
         var history = new List<DarcyEpoch>();
         var last = TimeSpan.Zero;
         var report = new SynchronousProgress<TrainingProgress>(p =>
@@ -91,7 +96,7 @@ public static class DarcyTrainer
                     order = tensor(indices, device: data.TrainA.device).DetachFromDisposeScope();
                     orderEpoch = epoch;
                 }
-                var batch = order!.narrow(0, (step % batches.PerEpoch) * batches.BatchSize, batches.BatchSize);
+                var batch = order!.narrow(0, (step % batches.PerEpoch) * batches.BatchSize + shardStart, shardCount);
                 return RelativeL2.Sum(model.forward(data.TrainA.index_select(0, batch)), data.TrainU.index_select(0, batch));
             }, report, cancellation);
             var test = Evaluate(model, data.TestA, data.TestU, protocol.BatchSize);

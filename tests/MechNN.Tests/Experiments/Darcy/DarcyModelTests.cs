@@ -205,6 +205,26 @@ public sealed class DarcyModelTests : IDisposable
         Assert.Equal(whole, resumed);
     }
 
+    [Fact]
+    public void TwoReplicasOnHalfBatchesTrainTheMnnOfOneReplicaOnWholeBatches()
+    {
+        var (a, u) = Synthetic(20, 16, 8);
+        var data = DarcySplit.Create(a.narrow(0, 0, 16), u.narrow(0, 0, 16), a.narrow(0, 16, 4), u.narrow(0, 16, 4));
+        var protocol = new DarcyProtocol(Epochs: 2, BatchSize: 8, LearningRate: 1e-2, DecayEpochs: 2, Seed: 9);
+        DarcyModel Fresh() { manual_seed(2); return Build("mnn", data.TrainA, data.TrainU); }
+        static double[] Flat(DarcyModel m) => m.parameters().SelectMany(p => p.detach().to_type(ScalarType.Float64).data<double>().ToArray()).ToArray();
+        using var single = Fresh();
+        var initial = Flat(single);
+        DarcyTrainer.Train(single, data, protocol);
+        var models = new[] { Fresh(), Fresh() };                                 // built here: torch's generator is process-wide
+        MechNN.Training.Distributed.InProcessCommunicator.Run(2, c => DarcyTrainer.Train(models[c.Rank], data, protocol, o => o with { Communicator = c }));
+        var (expected, got) = (Flat(single), Flat(models[1]));
+        double moved = expected.Zip(initial, (x, y) => Math.Abs(x - y)).Max(), off = expected.Zip(got, (x, y) => Math.Abs(x - y)).Max();
+        Assert.True(off <= 1e-3 * moved, $"replica parameters differ by {off:E2} from one replica's (training moved them {moved:E2})");
+        Assert.Equal(Flat(models[0]), got);
+        foreach (var m in models) m.Dispose();
+    }
+
     [Theory]
     [InlineData("fno")]
     [InlineData("mnn")]
