@@ -18,6 +18,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(SineBenchCommand.Create());
         bench.Subcommands.Add(DiscoveryBenchCommand.Create());
         bench.Subcommands.Add(BeyondPolynomialsCommand.Create());
+        bench.Subcommands.Add(TrainBenchCommand.Create());
         return bench;
     }
 
