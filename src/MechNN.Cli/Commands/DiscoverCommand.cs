@@ -28,10 +28,12 @@ internal static class DiscoverCommand
         var xiNetwork = new Option<int>("--xi-network") { Description = "MNN: ξ from an MLP of this width (0 = direct parameter).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Model file to write (read by `mechnn simulate`)." };
-        var latex = new Option<bool>("--latex") { Description = "Also print the equations as LaTeX." };
+        var format = new Option<string>("--format") { Description = "How the equations are printed: text (PySINDy 2.x's print), latex, json or sympy (one expression per line).", DefaultValueFactory = _ => "text" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print the equations only (no R², no chosen settings, no 'wrote' lines)." };
+        var differentiation = new Option<string>("--differentiation") { Description = "SINDy: fd (finite differences) or smoothed (Savitzky–Golay 11/3, library on the smoothed x as PySINDy 2.x).", DefaultValueFactory = _ => "fd" };
         var plot = new Option<string?>("--plot") { Description = "PNG: the first trajectory against the discovered model simulated from its first state." };
         var command = new Command("discover", "Discover governing equations from trajectory data.")
-            { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, latex, plot };
+            { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, format, quiet, differentiation, plot };
         command.Subcommands.Add(LogisticCommand.Create());
         command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold), p.GetValue(dt),
             new MechanisticDiscoveryOptions
@@ -40,21 +42,48 @@ internal static class DiscoverCommand
                 Order = p.GetValue(order), DenoiserWidth = p.GetValue(denoiser), Threshold = p.GetValue(threshold), Seed = p.GetValue(seed),
                 XiNetworkWidth = p.GetValue(xiNetwork),
             },
-            p.GetValue(precision), p.GetValue(output), p.GetValue(latex), p.GetValue(plot)));
+            p.GetValue(differentiation)!, new Printing(p.GetValue(format)!, p.GetValue(precision), p.GetValue(quiet), p.InvocationConfiguration.Error), p.GetValue(output), p.GetValue(plot)));
         return command;
     }
 
+    /// <summary>How the result is printed: the equations in one format, then (unless quiet) one line per remark —
+    /// on stdout beside text or LaTeX, on stderr beside JSON or SymPy so that stdout stays machine-readable.</summary>
+    private sealed record Printing(string Format, int Precision, bool Quiet, TextWriter Error)
+    {
+        public void Model(DiscoveredModel model)
+        {
+            var lines = Format switch
+            {
+                "text" => model.Equations(Precision),
+                "latex" => new[] { model.ToLatex(Precision) },
+                "json" => new[] { model.ToJson() },
+                _ => model.SympyExpressions(),
+            };
+            foreach (var line in lines) AnsiConsole.Profile.Out.Writer.WriteLine(line);
+        }
+
+        public void Remark(string markup)
+        {
+            if (Quiet) return;
+            if (Format is "text" or "latex") AnsiConsole.MarkupLine(markup);
+            else Error.WriteLine(Markup.Remove(markup));
+        }
+    }
+
     private static int Run(string[] files, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,
-        int precision, string? output, bool latex, string? plot)
+        string differentiation, Printing print, string? output, string? plot)
     {
         if (method is not ("mnn" or "sindy")) throw new ArgumentException($"--method must be mnn or sindy (got '{method}').");
+        if (print.Format is not ("text" or "latex" or "json" or "sympy")) throw new ArgumentException($"--format must be text, latex, json or sympy (got '{print.Format}').");
+        if (differentiation is not ("fd" or "smoothed")) throw new ArgumentException($"--differentiation must be fd or smoothed (got '{differentiation}').");
         Outputs.Check(("--output", output), ("--plot", plot));
         var trajectories = TrajectoryCsv.ReadAll(files, dt, minimumRows: method == "mnn" ? options.Window : 3);
         var names = trajectories[0].Names;
         var spec = LibrarySpec.Parse(libraryText, names.Count);
         var data = trajectories.Select(t => (t.States, t.Times)).ToList();
         DiscoveredModel model;
-        if (method == "sindy") model = new SindyModel(spec.Build(), new Stlsq(threshold)).Fit(data, names);
+        if (method == "sindy")
+            model = new SindyModel(spec.Build(), new Stlsq(threshold), differentiation == "smoothed" ? new SmoothedFiniteDifference() : new FiniteDifference()).Fit(data, names);
         else
         {
             DiscoveredModel? fitted = null;
@@ -73,13 +102,12 @@ internal static class DiscoverCommand
             }
             model = fitted!;
         }
-        AnsiConsole.MarkupLine($"R² of the derivatives: {model.Score(trajectories[0].States, trajectories[0].Times):F6}");
-        foreach (var line in model.Equations(precision)) AnsiConsole.Profile.Out.Writer.WriteLine(line);
-        if (latex) AnsiConsole.Profile.Out.Writer.WriteLine(model.ToLatex(precision));
+        print.Model(model);
+        print.Remark($"R² = {model.Score(trajectories[0].States, trajectories[0].Times):F6} (derivatives, uniform average over states)");
         if (output is not null)
         {
             model.Save(output);
-            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(output)}[/]");
+            print.Remark($"wrote [green]{Markup.Escape(output)}[/]");
         }
         if (plot is not null)
         {
@@ -88,11 +116,11 @@ internal static class DiscoverCommand
             try { simulated = model.Simulate(first.States[0], first.Times); }
             catch (Integrators.IntegrationDivergedException ex)
             {
-                AnsiConsole.MarkupLine($"[yellow]no plot:[/] the discovered model diverges at t = {ex.Time:G4} from the data's first state");
+                print.Remark($"[yellow]no plot:[/] the discovered model diverges at t = {ex.Time:G4} from the data's first state");
                 return 0;
             }
             Rendering.TrajectoryPlot.Save(plot, first, simulated, $"{method.ToUpperInvariant()}: {Path.GetFileName(files[0])} vs discovered model");
-            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(plot)}[/]");
+            print.Remark($"wrote [green]{Markup.Escape(plot)}[/]");
         }
         return 0;
     }

@@ -4,7 +4,8 @@ namespace MechNN.Discovery.Sindy;
 
 /// <summary>
 /// Sparse identification of nonlinear dynamics: ẋ ≈ Θ(x)ξ with a candidate library, a differentiator and a sparse
-/// optimiser (PySINDy's estimator). Several trajectories are concatenated after each is differentiated on its own.
+/// optimiser (PySINDy's estimator); the library reads the differentiator's <see cref="IDifferentiator.States"/> (the
+/// smoothed x of a smoothing differentiator, as PySINDy 2.x). Several trajectories are concatenated after each is differentiated on its own.
 /// <see cref="Fit"/> returns a <see cref="DiscoveredModel"/>, which prints, predicts, simulates and scores.
 /// </summary>
 /// <param name="library">The candidate library Θ.</param>
@@ -32,7 +33,7 @@ public sealed class SindyModel(ICandidateLibrary library, ISparseOptimizer? opti
         {
             if (x[0].Length != n) throw new ArgumentException($"Trajectories must share the state width ({n} vs {x[0].Length}).");
             dx.AddRange(Differentiator.Differentiate(x, t));
-            theta.AddRange(x.Select(row => Library.Evaluate(row)));
+            theta.AddRange(Differentiator.States(x).Select(row => Library.Evaluate(row)));
         }
         var featureNames = Library.FeatureNames(stateNames);
         if (theta.Count < featureNames.Count)

@@ -5,10 +5,15 @@ namespace MechNN.Discovery.Sindy;
 /// <summary>
 /// Savitzky–Golay smoothing (least-squares polynomial of <c>order</c> over a centred window of <c>window</c> samples;
 /// the first and last half-windows take the end windows' polynomials), then second-order finite differences —
-/// PySINDy's SmoothedFiniteDifference (window 11, order 3 by default). Assumes a uniform grid.
+/// PySINDy's SmoothedFiniteDifference (window 11, order 3 by default). Assumes a uniform grid. With
+/// <paramref name="smoothedStates"/> (the default, PySINDy 2.x) the library is evaluated on the smoothed x as well;
+/// without it on the raw x (PySINDy 1.x).
 /// </summary>
-public sealed class SmoothedFiniteDifference(int window = 11, int order = 3) : IDifferentiator
+public sealed class SmoothedFiniteDifference(int window = 11, int order = 3, bool smoothedStates = true) : IDifferentiator
 {
+    /// <summary>Whether the library reads the smoothed x (PySINDy 2.x) rather than the raw x (1.x).</summary>
+    public bool SmoothedStates { get; } = smoothedStates;
+
     /// <summary>Savitzky–Golay window length (odd, ≥ 3).</summary>
     public int Window { get; } = window >= 3 && window % 2 == 1 ? window : throw new ArgumentOutOfRangeException(nameof(window), window, "The window must be odd and ≥ 3.");
     /// <summary>Savitzky–Golay polynomial order (below the window).</summary>
@@ -16,6 +21,9 @@ public sealed class SmoothedFiniteDifference(int window = 11, int order = 3) : I
 
     /// <inheritdoc/>
     public double[][] Differentiate(double[][] x, IReadOnlyList<double> t) => new FiniteDifference().Differentiate(Smooth(x), t);
+
+    /// <inheritdoc/>
+    public double[][] States(double[][] x) => SmoothedStates ? Smooth(x) : x;
 
     /// <summary>The Savitzky–Golay smoothed samples (the same shape as <paramref name="x"/>).</summary>
     /// <param name="x">Samples × states.</param>
