@@ -14,7 +14,7 @@ internal static class DiscoverCommand
     public static Command Create()
     {
         var files = new Argument<string[]>("data") { Description = "Trajectory CSV files (several = several trajectories of one system).", Arity = ArgumentArity.OneOrMore };
-        var method = new Option<string>("--method") { Description = "mnn (mechanistic layer) or sindy (finite differences + STLSQ)", DefaultValueFactory = _ => "mnn" };
+        var method = new Option<string>("--method") { Description = "mnn (mechanistic layer), sindy (differences + STLSQ), weak (weak-form SINDy) or ensemble (bagged SINDy)", DefaultValueFactory = _ => "mnn" };
         var library = new Option<string>("--library") { Description = "Candidate library: poly:DEGREE[:nobias][:interaction]", DefaultValueFactory = _ => "poly:2" };
         var threshold = new Option<double>("--threshold") { DefaultValueFactory = _ => 0.1 };
         var dt = new Option<double?>("--dt") { Description = "Sample spacing when the files have no time column." };
@@ -73,7 +73,7 @@ internal static class DiscoverCommand
     private static int Run(string[] files, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,
         string differentiation, Printing print, string? output, string? plot)
     {
-        if (method is not ("mnn" or "sindy")) throw new ArgumentException($"--method must be mnn or sindy (got '{method}').");
+        if (method is not ("mnn" or "sindy" or "weak" or "ensemble")) throw new ArgumentException($"--method must be mnn, sindy, weak or ensemble (got '{method}').");
         if (print.Format is not ("text" or "latex" or "json" or "sympy")) throw new ArgumentException($"--format must be text, latex, json or sympy (got '{print.Format}').");
         if (differentiation is not ("fd" or "smoothed")) throw new ArgumentException($"--differentiation must be fd or smoothed (got '{differentiation}').");
         Outputs.Check(("--output", output), ("--plot", plot));
@@ -82,8 +82,10 @@ internal static class DiscoverCommand
         var spec = LibrarySpec.Parse(libraryText, names.Count);
         var data = trajectories.Select(t => (t.States, t.Times)).ToList();
         DiscoveredModel model;
-        if (method == "sindy")
-            model = new SindyModel(spec.Build(), new Stlsq(threshold), differentiation == "smoothed" ? new SmoothedFiniteDifference() : new FiniteDifference()).Fit(data, names);
+        IDifferentiator differentiator = differentiation == "smoothed" ? new SmoothedFiniteDifference() : new FiniteDifference();
+        if (method == "sindy") model = new SindyModel(spec.Build(), new Stlsq(threshold), differentiator).Fit(data, names);
+        else if (method == "weak") model = new WeakSindy(spec.Build(), new Stlsq(threshold)).Fit(data, names);
+        else if (method == "ensemble") model = new EnsembleSindy(spec.Build(), new Stlsq(threshold), differentiator, seed: (int)options.Seed).Fit(data, names);
         else
         {
             DiscoveredModel? fitted = null;
