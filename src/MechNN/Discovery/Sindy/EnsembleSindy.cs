@@ -1,3 +1,4 @@
+using MechNN.Numerics;
 using MechNN.Discovery.Libraries;
 
 namespace MechNN.Discovery.Sindy;
@@ -64,18 +65,11 @@ public sealed class EnsembleSindy(ICandidateLibrary library, ISparseOptimizer? o
             {
                 var values = fits.Select(fit => fit[d][f]).ToArray();
                 inclusion[d][f] = values.Count(v => v != 0) / (double)Bags;
-                if (inclusion[d][f] >= Inclusion) coefficients[d][f] = Median(values);
+                if (inclusion[d][f] >= Inclusion) coefficients[d][f] = Statistics.Median(values);
             }
         }
         var model = regression.Model("ensemble-sindy", coefficients, Optimizer,
             new Dictionary<string, double> { ["bags"] = Bags, ["inclusion"] = Inclusion, ["seed"] = Seed });
         return new EnsembleFit(model, inclusion);
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        int m = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
     }
 }

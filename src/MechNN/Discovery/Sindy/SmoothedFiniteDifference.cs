@@ -25,6 +25,9 @@ public sealed class SmoothedFiniteDifference(int window = 11, int order = 3, boo
     /// <inheritdoc/>
     public double[][] States(double[][] x) => SmoothedStates ? Smooth(x) : x;
 
+    /// <summary>The weight the centred fit gives its own centre sample (for the variance of the residual, see <see cref="MechNN.Discovery.NoiseEstimate"/>).</summary>
+    public double CentreWeight => Projector()[Window / 2][Window / 2];
+
     /// <summary>The Savitzky–Golay smoothed samples (the same shape as <paramref name="x"/>).</summary>
     /// <param name="x">Samples × states.</param>
     /// <returns>Samples × states.</returns>
@@ -32,7 +35,22 @@ public sealed class SmoothedFiniteDifference(int window = 11, int order = 3, boo
     {
         int m = x.Length, n = x[0].Length, half = Window / 2;
         if (m < Window) throw new ArgumentException($"{m} samples are fewer than the smoothing window ({Window}).");
-        // Row i of the projector: the fitted value at offset i of the window, as weights of the window's samples.
+        var weights = Projector();
+        var smooth = new double[m][];
+        for (int i = 0; i < m; i++)
+        {
+            int start = Math.Clamp(i - half, 0, m - Window), offset = i - start;
+            smooth[i] = new double[n];
+            for (int j = 0; j < Window; j++)
+                for (int d = 0; d < n; d++) smooth[i][d] += weights[offset][j] * x[start + j][d];
+        }
+        return smooth;
+    }
+
+    /// <summary>Row i: the fitted value at offset i of the window, as weights of the window's samples.</summary>
+    private double[][] Projector()
+    {
+        int half = Window / 2;
         var vandermonde = Enumerable.Range(0, Window).Select(k => Enumerable.Range(0, Order + 1).Select(p => Math.Pow(k - half, p)).ToArray()).ToArray();
         var weights = new double[Window][];
         for (int j = 0; j < Window; j++)
@@ -46,14 +64,6 @@ public sealed class SmoothedFiniteDifference(int window = 11, int order = 3, boo
                 weights[i][j] = vandermonde[i].Zip(coefficients, (a, b) => a * b).Sum();
             }
         }
-        var smooth = new double[m][];
-        for (int i = 0; i < m; i++)
-        {
-            int start = Math.Clamp(i - half, 0, m - Window), offset = i - start;
-            smooth[i] = new double[n];
-            for (int j = 0; j < Window; j++)
-                for (int d = 0; d < n; d++) smooth[i][d] += weights[offset][j] * x[start + j][d];
-        }
-        return smooth;
+        return weights;
     }
 }
