@@ -68,6 +68,19 @@ public sealed class BenchCommandTests : TempFolderTest
     }
 
     [Fact]
+    public void Discovery_bench_runs_a_small_sweep_and_names_an_unknown_method()
+    {
+        var r = Mechnn.Run("bench", "discovery", "--systems", "linear-sho", "--noise", "0", "--seeds", "1", "--methods", "SINDy FD,weak SINDy", "--out", In("d.json"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("weak SINDy", r.Out);
+        Assert.True(File.Exists(In("d.json")));
+        var bad = Mechnn.Run("bench", "discovery", "--methods", "lasso", "--out", In("e.json"));
+        Assert.Equal(CliErrors.BadInput, bad.ExitCode);
+        Assert.Contains("--methods: 'lasso' is not known", bad.Err);
+        Assert.False(File.Exists(In("e.json")));
+    }
+
+    [Fact]
     public void Discovery_bench_rejects_a_negative_noise_level_before_any_work()
     {
         var r = Mechnn.Run("bench", "discovery", "--noise", "0,-0.1", "--out", In("d.json"));

@@ -70,13 +70,36 @@ public sealed class DataCommandTests : TempFolderTest
         var r = Mechnn.Run("discover", data, "--method", "sindy", "-o", model);
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("(x0)' = -9.99", r.Out);          // σ = 10 from finite differences of noise-free data
-        Assert.Contains("+ 0.999 x0 x1", r.Out);
+        Assert.Contains("+  0.999 x0 x1", r.Out);
         Assert.True(File.Exists(model));
 
         var simulated = In("sim.csv");
         var s = Mechnn.Run("simulate", model, "--x0", "1,1,1", "--t1", "0.5", "--dt", "0.1", "-o", simulated);
         Assert.Equal(0, s.ExitCode);
         Assert.Equal(7, File.ReadAllLines(simulated).Length);   // header + t = 0, 0.1, …, 0.5
+    }
+
+    [Fact]
+    public void Discover_quiet_prints_only_the_equations_and_sympy_json_formats_keep_stdout_parsable()
+    {
+        var data = In("sho.csv");
+        Assert.Equal(0, Mechnn.Run("datagen", "linear-sho", "--steps", "1000", "-o", data).ExitCode);
+        var quiet = Mechnn.Run("discover", data, "--method", "sindy", "--library", "poly:2", "--threshold", "0.05", "--quiet");
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.Equal(new[] { "(x0)' = -0.100 x0 +  2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" }, quiet.Out.TrimEnd().Split(Environment.NewLine));
+        var loud = Mechnn.Run("discover", data, "--method", "sindy", "--library", "poly:2", "--threshold", "0.05");
+        Assert.Matches(@"(?m)^R² = [01]\.\d{6} ", loud.Out);
+        var sympy = Mechnn.Run("discover", data, "--method", "sindy", "--library", "poly:2", "--threshold", "0.05", "--format", "sympy");
+        var lines = sympy.Out.TrimEnd().Split(Environment.NewLine);
+        Assert.Equal(2, lines.Length);
+        Assert.Matches(@"^-0\.\d+\*x0 \+ [12]\.\d+\*x1$", lines[0]);
+        Assert.Contains("R² = ", sympy.Err);
+        var json = Mechnn.Run("discover", data, "--method", "sindy", "--library", "poly:2", "--threshold", "0.05", "--format", "json");
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal(0.05, doc.RootElement.GetProperty("threshold").GetDouble());
+        var bad = Mechnn.Run("discover", data, "--format", "yaml");
+        Assert.Equal(CliErrors.BadInput, bad.ExitCode);
+        Assert.Contains("--format must be", bad.Err);
     }
 
     [Fact]

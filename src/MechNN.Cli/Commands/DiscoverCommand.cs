@@ -11,50 +11,98 @@ namespace MechNN.Cli.Commands;
 /// <summary>`mechnn discover DATA.csv… --method mnn|sindy`: equations from trajectories, printed like PySINDy, saved as a model file.</summary>
 internal static class DiscoverCommand
 {
+    /// <summary>The thresholds MNN discovery chooses from when --threshold is not given.</summary>
+    private static readonly double[] ThresholdPath = { 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1 };
+
     public static Command Create()
     {
         var files = new Argument<string[]>("data") { Description = "Trajectory CSV files (several = several trajectories of one system).", Arity = ArgumentArity.OneOrMore };
-        var method = new Option<string>("--method") { Description = "mnn (mechanistic layer) or sindy (finite differences + STLSQ)", DefaultValueFactory = _ => "mnn" };
+        var method = new Option<string>("--method") { Description = "mnn (mechanistic layer), sindy (differences + STLSQ), weak (weak-form SINDy) or ensemble (bagged SINDy)", DefaultValueFactory = _ => "mnn" };
         var library = new Option<string>("--library") { Description = "Candidate library: poly:DEGREE[:nobias][:interaction]", DefaultValueFactory = _ => "poly:2" };
-        var threshold = new Option<double>("--threshold") { DefaultValueFactory = _ => 0.1 };
+        var threshold = new Option<double?>("--threshold") { Description = "Sparsity threshold (default: SINDy 0.1; MNN chosen by BIC over 0.01 … 1)." };
         var dt = new Option<double?>("--dt") { Description = "Sample spacing when the files have no time column." };
         var window = new Option<int>("--window") { Description = "MNN: steps per window.", DefaultValueFactory = _ => 50 };
         var stride = new Option<int>("--stride") { Description = "MNN: offset between windows.", DefaultValueFactory = _ => 5 };
         var cycles = new Option<int>("--cycles") { Description = "MNN: threshold cycles.", DefaultValueFactory = _ => 3 };
         var epochs = new Option<int>("--epochs") { Description = "MNN: Adam epochs per cycle.", DefaultValueFactory = _ => 2 };
         var order = new Option<int>("--order") { Description = "MNN: order of the per-window ODE.", DefaultValueFactory = _ => 3 };
-        var denoiser = new Option<int>("--denoiser") { Description = "MNN: hidden width of the denoiser (0 = none).", DefaultValueFactory = _ => 128 };
+        var denoiser = new Option<int?>("--denoiser") { Description = "MNN: hidden width of the denoiser (0 = none; default: chosen from the data's noise estimate)." };
         var precision = new Option<int>("--precision") { DefaultValueFactory = _ => 3 };
         var xiNetwork = new Option<int>("--xi-network") { Description = "MNN: ξ from an MLP of this width (0 = direct parameter).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Model file to write (read by `mechnn simulate`)." };
-        var latex = new Option<bool>("--latex") { Description = "Also print the equations as LaTeX." };
+        var format = new Option<string>("--format") { Description = "How the equations are printed: text (PySINDy 2.x's print), latex, json or sympy (one expression per line).", DefaultValueFactory = _ => "text" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print the equations only (no R², no chosen settings, no 'wrote' lines)." };
+        var differentiation = new Option<string>("--differentiation") { Description = "SINDy: fd (finite differences) or smoothed (Savitzky–Golay 11/3, library on the smoothed x as PySINDy 2.x).", DefaultValueFactory = _ => "fd" };
         var plot = new Option<string?>("--plot") { Description = "PNG: the first trajectory against the discovered model simulated from its first state." };
         var command = new Command("discover", "Discover governing equations from trajectory data.")
-            { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, latex, plot };
+            { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, format, quiet, differentiation, plot };
         command.Subcommands.Add(LogisticCommand.Create());
-        command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold), p.GetValue(dt),
+        command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold) ?? 0.1, p.GetValue(dt),
             new MechanisticDiscoveryOptions
             {
                 Window = p.GetValue(window), Stride = p.GetValue(stride), Cycles = p.GetValue(cycles), EpochsPerCycle = p.GetValue(epochs),
-                Order = p.GetValue(order), DenoiserWidth = p.GetValue(denoiser), Threshold = p.GetValue(threshold), Seed = p.GetValue(seed),
+                Order = p.GetValue(order), DenoiserWidth = p.GetValue(denoiser) ?? MechanisticDiscoveryOptions.AutomaticDenoiser,
+                Threshold = p.GetValue(threshold) ?? 0.1, ThresholdPath = p.GetValue(threshold) is null ? ThresholdPath : null, Seed = p.GetValue(seed),
                 XiNetworkWidth = p.GetValue(xiNetwork),
             },
-            p.GetValue(precision), p.GetValue(output), p.GetValue(latex), p.GetValue(plot)));
+            p.GetValue(differentiation)!, new Printing(p.GetValue(format)!, p.GetValue(precision), p.GetValue(quiet), p.InvocationConfiguration.Error), p.GetValue(output), p.GetValue(plot)));
         return command;
     }
 
-    private static int Run(string[] files, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,
-        int precision, string? output, bool latex, string? plot)
+    /// <summary>How the result is printed: the equations in one format, then (unless quiet) one line per remark —
+    /// on stdout beside text or LaTeX, on stderr beside JSON or SymPy so that stdout stays machine-readable.</summary>
+    private sealed record Printing(string Format, int Precision, bool Quiet, TextWriter Error)
     {
-        if (method is not ("mnn" or "sindy")) throw new ArgumentException($"--method must be mnn or sindy (got '{method}').");
+        public void Model(DiscoveredModel model)
+        {
+            var lines = Format switch
+            {
+                "text" => model.Equations(Precision),
+                "latex" => new[] { model.ToLatex(Precision) },
+                "json" => new[] { model.ToJson() },
+                _ => model.SympyExpressions(),
+            };
+            foreach (var line in lines) AnsiConsole.Profile.Out.Writer.WriteLine(line);
+        }
+
+        public void Remark(string markup)
+        {
+            if (Quiet) return;
+            if (Format is "text" or "latex") AnsiConsole.MarkupLine(markup);
+            else Error.WriteLine(Markup.Remove(markup));
+        }
+    }
+
+    /// <summary>What the MNN defaults chose, one line each: the denoiser and the threshold.</summary>
+    private static IEnumerable<string> MnnChoices(DiscoveredModel model)
+    {
+        var s = model.Settings;
+        if (s.TryGetValue("noiseEstimate", out var noise) && !double.IsNaN(noise))
+        {
+            var denoiser = s["denoiserWidth"] > 0 ? $"{s["denoiserWidth"]:F0}-wide network" : "off";
+            yield return Markup.Escape($"denoiser: {denoiser} (noise est {noise:0.0e+00} of the std, largest over states)");
+        }
+        if (s.ContainsKey("thresholdByBic"))
+            yield return Markup.Escape($"threshold {s["threshold"]:G3} chosen by BIC over {string.Join(", ", ThresholdPath.Select(t => t.ToString("G3")))}");
+    }
+
+    private static int Run(string[] files, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,
+        string differentiation, Printing print, string? output, string? plot)
+    {
+        if (method is not ("mnn" or "sindy" or "weak" or "ensemble")) throw new ArgumentException($"--method must be mnn, sindy, weak or ensemble (got '{method}').");
+        if (print.Format is not ("text" or "latex" or "json" or "sympy")) throw new ArgumentException($"--format must be text, latex, json or sympy (got '{print.Format}').");
+        if (differentiation is not ("fd" or "smoothed")) throw new ArgumentException($"--differentiation must be fd or smoothed (got '{differentiation}').");
         Outputs.Check(("--output", output), ("--plot", plot));
         var trajectories = TrajectoryCsv.ReadAll(files, dt, minimumRows: method == "mnn" ? options.Window : 3);
         var names = trajectories[0].Names;
         var spec = LibrarySpec.Parse(libraryText, names.Count);
         var data = trajectories.Select(t => (t.States, t.Times)).ToList();
         DiscoveredModel model;
-        if (method == "sindy") model = new SindyModel(spec.Build(), new Stlsq(threshold)).Fit(data, names);
+        IDifferentiator differentiator = differentiation == "smoothed" ? new SmoothedFiniteDifference() : new FiniteDifference();
+        if (method == "sindy") model = new SindyModel(spec.Build(), new Stlsq(threshold), differentiator).Fit(data, names);
+        else if (method == "weak") model = new WeakSindy(spec.Build(), new Stlsq(threshold)).Fit(data, names);
+        else if (method == "ensemble") model = new EnsembleSindy(spec.Build(), new Stlsq(threshold), differentiator, seed: (int)options.Seed).Fit(data, names);
         else
         {
             DiscoveredModel? fitted = null;
@@ -73,13 +121,13 @@ internal static class DiscoverCommand
             }
             model = fitted!;
         }
-        AnsiConsole.MarkupLine($"R² of the derivatives: {model.Score(trajectories[0].States, trajectories[0].Times):F6}");
-        foreach (var line in model.Equations(precision)) AnsiConsole.Profile.Out.Writer.WriteLine(line);
-        if (latex) AnsiConsole.Profile.Out.Writer.WriteLine(model.ToLatex(precision));
+        print.Model(model);
+        if (method == "mnn") foreach (var remark in MnnChoices(model)) print.Remark(remark);
+        print.Remark($"R² = {model.Score(trajectories[0].States, trajectories[0].Times):F6} (derivatives, uniform average over states)");
         if (output is not null)
         {
             model.Save(output);
-            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(output)}[/]");
+            print.Remark($"wrote [green]{Markup.Escape(output)}[/]");
         }
         if (plot is not null)
         {
@@ -88,11 +136,11 @@ internal static class DiscoverCommand
             try { simulated = model.Simulate(first.States[0], first.Times); }
             catch (Integrators.IntegrationDivergedException ex)
             {
-                AnsiConsole.MarkupLine($"[yellow]no plot:[/] the discovered model diverges at t = {ex.Time:G4} from the data's first state");
+                print.Remark($"[yellow]no plot:[/] the discovered model diverges at t = {ex.Time:G4} from the data's first state");
                 return 0;
             }
             Rendering.TrajectoryPlot.Save(plot, first, simulated, $"{method.ToUpperInvariant()}: {Path.GetFileName(files[0])} vs discovered model");
-            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(plot)}[/]");
+            print.Remark($"wrote [green]{Markup.Escape(plot)}[/]");
         }
         return 0;
     }

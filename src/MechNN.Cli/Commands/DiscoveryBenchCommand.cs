@@ -7,49 +7,64 @@ using Spectre.Console;
 namespace MechNN.Cli.Commands;
 
 /// <summary>
-/// `mechnn bench discovery`: Lorenz (σ 10, ρ 28, β 8/3; dt 0.01; 10,000 steps; x0 (1,1,1)) with Gaussian noise relative to
-/// each state's std; MNN vs SINDy (raw and Savitzky–Golay smoothed differences), same data, same process.
+/// `mechnn bench discovery`: catalogue systems × noise levels × seeds × methods (SINDy FD, SINDy smoothed, weak SINDy,
+/// ensemble SINDy, MNN defaults) on the same data in one process; per cell the fraction of seeds with the exact
+/// structure, the median worst relative coefficient error and the median seconds.
 /// </summary>
 internal static class DiscoveryBenchCommand
 {
     public static Command Create()
     {
-        var noise = new Option<string>("--noise") { Description = "Noise levels, comma-separated (fractions of each state's std).", DefaultValueFactory = _ => "0,0.001,0.01,0.05" };
-        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
-        var output = new Option<string?>("--out") { Description = "JSON file (default ./bench-discovery-lorenz.json)." };
-        var command = new Command("discovery", "Lorenz noise sweep: MNN vs SINDy (raw and smoothed), coefficient error and wrong/missing terms.") { noise, seed, output };
-        command.SetAction(p => Run(p, Parse.Vector(p.GetValue(noise)!, "--noise"), p.GetValue(seed), p.GetValue(output)));
+        var noise = new Option<string>("--noise") { Description = "Noise levels, comma-separated (fractions of each state's std).", DefaultValueFactory = _ => "0,0.001,0.01,0.05,0.1,0.2" };
+        var systems = new Option<string>("--systems") { Description = "Systems, comma-separated.", DefaultValueFactory = _ => string.Join(",", DiscoverySweep.Systems.Select(s => s.Name)) };
+        var methods = new Option<string>("--methods") { Description = "Methods, comma-separated.", DefaultValueFactory = _ => string.Join(",", DiscoverySweep.Methods) };
+        var seeds = new Option<int>("--seeds") { Description = "Noise seeds per level (0 … seeds−1).", DefaultValueFactory = _ => 5 };
+        var output = new Option<string?>("--out") { Description = "JSON file (default ./bench-discovery.json)." };
+        var command = new Command("discovery", "Discovery sweep: systems × noise × seeds, SINDy variants vs MNN defaults (structure, coefficient error, time).")
+            { noise, systems, methods, seeds, output };
+        command.SetAction(p => Run(p, Parse.Vector(p.GetValue(noise)!, "--noise"), p.GetValue(systems)!, p.GetValue(methods)!, p.GetValue(seeds), p.GetValue(output)));
         return command;
     }
 
-    private static int Run(ParseResult parse, double[] levels, long seed, string? output)
+    private static int Run(ParseResult parse, double[] levels, string systemList, string methodList, int seeds, string? output)
     {
         LorenzDiscoveryBenchmark.Validate(levels);
-        var path = Outputs.Result(output, "bench-discovery-lorenz.json");
+        if (seeds < 1) throw new ArgumentException($"--seeds must be ≥ 1 (got {seeds})");
+        var systems = systemList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(DiscoverySweep.System).ToList();
+        var methods = methodList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+        foreach (var m in methods.Where(m => !DiscoverySweep.Methods.Contains(m)))
+            throw new ArgumentException($"--methods: '{m}' is not known (expected {string.Join(", ", DiscoverySweep.Methods)})");
+        var path = Outputs.Result(output, "bench-discovery.json");
         Outputs.Check(("--out", path));
-        var (clean, times) = LorenzDiscoveryBenchmark.Clean();
-        var rows = new List<LorenzDiscoveryRow>();
+        var rows = new List<SweepRow>();
         ProgressDisplay.Run(display =>
         {
-            var line = display.Add("sweep", levels.Length * 3);
-            foreach (var level in levels)
+            var line = display.Add("sweep", systems.Count * levels.Length * seeds * methods.Count);
+            foreach (var system in systems)
             {
-                var x = MeasurementNoise.Add(clean, level, seed);
-                foreach (var method in LorenzDiscoveryBenchmark.Methods)
-                {
-                    line.Describe($"noise {level:P1}: {method}");
-                    rows.Add(LorenzDiscoveryBenchmark.Run(level, method, x, times, seed));
-                    line.Increment();
-                }
+                var (clean, times) = DiscoverySweep.Clean(system);
+                var truth = DiscoverySweep.Truth(system, clean);
+                foreach (var level in levels)
+                    for (int seed = 0; seed < seeds; seed++)
+                    {
+                        var x = MeasurementNoise.Add(clean, level, seed);
+                        foreach (var method in methods)
+                        {
+                            line.Describe($"{system.Name}, noise {level:P1}, seed {seed}: {method}");
+                            rows.Add(DiscoverySweep.Run(system, level, seed, method, x, times, truth));
+                            line.Increment();
+                        }
+                    }
             }
         });
-        var table = new Table().Title("Lorenz discovery under noise (10,000 steps, dt 0.01, degree-2 library, threshold 0.1)")
-            .AddColumns("noise", "method", "true terms found (of 7)", "wrong terms", "missing terms", "max relative error of true terms", "seconds");
-        foreach (var r in rows)
-            table.AddRow($"{r.Noise:P1}", Markup.Escape(r.Method), r.Correct.ToString(), r.Wrong.ToString(), r.Missing.ToString(),
-                double.IsNaN(r.MaxRelativeError) ? "–" : r.MaxRelativeError.ToString("P2"), r.Seconds.ToString("F1"));
+        var summary = DiscoverySweep.Summarise(rows);
+        var table = new Table().Title($"Discovery sweep ({seeds} seed(s); polynomial libraries; SINDy variants at each system's threshold, MNN with its defaults)")
+            .AddColumns("system", "noise", "method", "structure exact", "median max relative error", "median seconds");
+        foreach (var s in summary)
+            table.AddRow(s.System, $"{s.Noise:P1}", Markup.Escape(s.Method), $"{s.ExactFraction:P0}",
+                double.IsInfinity(s.MedianMaxRelativeError) ? "–" : s.MedianMaxRelativeError.ToString("P3"), s.MedianSeconds.ToString("F2"));
         AnsiConsole.Write(table);
-        Outputs.WriteResult(parse, path, new { rows });
+        Outputs.WriteResult(parse, path, new { summary, rows });
         return 0;
     }
 }

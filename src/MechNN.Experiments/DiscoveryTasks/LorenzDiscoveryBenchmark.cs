@@ -1,19 +1,10 @@
-using System.Diagnostics;
-using MechNN.Discovery;
-using MechNN.Discovery.Libraries;
-using MechNN.Discovery.Sindy;
 using MechNN.Experiments.Systems;
 
 namespace MechNN.Experiments.DiscoveryTasks;
 
-/// <summary>One method at one noise level of the Lorenz discovery sweep: its term score, time and printed equations.</summary>
-public sealed record LorenzDiscoveryRow(double Noise, string Method, int Correct, int Wrong, int Missing, double MaxRelativeError, double Seconds,
-    IReadOnlyList<string> Equations);
-
 /// <summary>
-/// The Lorenz noise sweep (σ 10, ρ 28, β 8/3; dt 0.01; 10,000 steps; x0 (1, 1, 1)): Gaussian noise relative to each
-/// state's std, then MNN discovery and SINDy (raw and Savitzky–Golay smoothed differences) on the same data, degree-2
-/// polynomial library, threshold 0.1, scored term by term against the true coefficients.
+/// The reference MNN's Lorenz protocol (σ 10, ρ 28, β 8/3; dt 0.01; 10,000 steps; x0 (1, 1, 1)) and its true
+/// coefficients on the degree-2 library; the noise levels' check (the sweep itself is <see cref="DiscoverySweep"/>).
 /// </summary>
 public static class LorenzDiscoveryBenchmark
 {
@@ -22,9 +13,6 @@ public static class LorenzDiscoveryBenchmark
 
     /// <inheritdoc cref="Dt"/>
     public const int Steps = 10_000;
-
-    /// <summary>The methods, in the order they are run at each noise level.</summary>
-    public static readonly IReadOnlyList<string> Methods = new[] { "SINDy (finite differences)", "SINDy (Savitzky–Golay 11/3)", "MNN" };
 
     /// <summary>State names of the three equations.</summary>
     public static readonly IReadOnlyList<string> Names = new[] { "x0", "x1", "x2" };
@@ -53,28 +41,5 @@ public static class LorenzDiscoveryBenchmark
     {
         var (states, _) = new Lorenz().Trajectory(new[] { 1.0, 1, 1 }, Dt, Steps);
         return (states, Enumerable.Range(0, states.Length).Select(i => i * Dt).ToArray());
-    }
-
-    /// <summary>Fits one method to one noisy trajectory and scores it.</summary>
-    /// <param name="noise">The noise level of <paramref name="states"/> (recorded in the row).</param>
-    /// <param name="method">One of <see cref="Methods"/>.</param>
-    /// <param name="states">The (noisy) trajectory.</param>
-    /// <param name="times">Its sample times.</param>
-    /// <param name="seed">Seed of the MNN's initialisation.</param>
-    /// <returns>The row.</returns>
-    /// <exception cref="ArgumentException"><paramref name="method"/> is not one of <see cref="Methods"/>.</exception>
-    public static LorenzDiscoveryRow Run(double noise, string method, double[][] states, double[] times, long seed)
-    {
-        if (!Methods.Contains(method)) throw new ArgumentException($"discovery method '{method}' is not known (expected {string.Join(", ", Methods)})", nameof(method));
-        var sw = Stopwatch.StartNew();
-        double[][] xi = method == "MNN"
-            ? new MechanisticDiscovery(new PolynomialLibrary(3, 2), new MechanisticDiscoveryOptions { Seed = seed, Stride = 5, Cycles = 3, EpochsPerCycle = 2, DenoiserWidth = 128 })
-                .Fit(states, Dt, Names).Coefficients!
-            : new SindyModel(new PolynomialLibrary(3, 2), new Stlsq(0.1),
-                method.Contains("Savitzky") ? new SmoothedFiniteDifference() : new FiniteDifference()).Fit(states, times, Names).Coefficients!;
-        double seconds = sw.Elapsed.TotalSeconds;
-        var score = TermScore.Of(Truth.ToArray(), xi);
-        var model = new DiscoveredModel(method, new LibrarySpec("polynomial", 3, 2), Names, xi);
-        return new LorenzDiscoveryRow(noise, method, score.Correct, score.Wrong, score.Missing, score.MaxRelativeError, seconds, model.Equations());
     }
 }

@@ -147,7 +147,11 @@ public sealed partial class DiscoveredModel : ISavableModel
         return new DormandPrince45(relativeTolerance, absoluteTolerance).Integrate((_, s) => Predict(s), x0, times);
     }
 
-    /// <summary>R² of the predicted derivatives against the differentiated data (all states pooled, each about its own mean).</summary>
+    /// <summary>
+    /// R² of the predicted derivatives against the differentiated data, as PySINDy's <c>score</c> (scikit-learn's
+    /// <c>r2_score</c>): one R² per state, then their uniform average. A state whose derivative is constant scores 1 when
+    /// predicted exactly and 0 otherwise (scikit-learn's <c>force_finite</c>).
+    /// </summary>
     /// <param name="x">Samples × states.</param>
     /// <param name="t">Sample times.</param>
     /// <param name="differentiator">How ẋ is estimated from the data (default: second-order finite differences).</param>
@@ -155,16 +159,17 @@ public sealed partial class DiscoveredModel : ISavableModel
     {
         var dx = (differentiator ?? new FiniteDifference()).Differentiate(x, t);
         var predicted = Predict(x);
-        double ssRes = 0, ssTot = 0;
+        double sum = 0;
         for (int j = 0; j < dx[0].Length; j++)
         {
-            double mean = dx.Average(r => r[j]);
+            double mean = dx.Average(r => r[j]), ssRes = 0, ssTot = 0;
             for (int i = 0; i < x.Length; i++)
             {
                 ssRes += Math.Pow(dx[i][j] - predicted[i][j], 2);
                 ssTot += Math.Pow(dx[i][j] - mean, 2);
             }
+            sum += ssTot > 0 ? 1 - ssRes / ssTot : ssRes == 0 ? 1 : 0;
         }
-        return 1 - ssRes / ssTot;
+        return sum / dx[0].Length;
     }
 }

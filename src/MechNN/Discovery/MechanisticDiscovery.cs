@@ -27,6 +27,14 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
 
     private protected override DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, Action<DiscoveryProgress>? progress)
     {
+        int previous = get_num_threads();
+        set_num_threads(Options.TorchThreads);
+        try { return FitOnThreads(trajectories, dt, stateNames, progress); }
+        finally { set_num_threads(previous); }
+    }
+
+    private DiscoveredModel FitOnThreads(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, Action<DiscoveryProgress>? progress)
+    {
         var o = Options;
         int n = trajectories[0][0].Length, L = o.Window;
         manual_seed(o.Seed);
@@ -34,14 +42,16 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         var windows = Windows(trajectories);                                             // (W, L, n)
         long W = windows.size(0);
         int features = Library.FeatureNames(stateNames).Count;
+        var denoising = DenoiserChoice.For(o, trajectories);
+        double cut = o.ThresholdPath?.Min() ?? o.Threshold;
 
         var spec = new OdeSpec(o.Order) { InitialSteps = 1, InitialOrders = 1, Epsilon = false };
         var derivativeOnly = zeros(o.Order + 1, dtype: ScalarType.Float64);
         derivativeOnly[1] = tensor(1.0, dtype: ScalarType.Float64);                       // u' = rhs
         using var frozen = new BandedSolver().Factorise(spec, derivativeOnly.reshape(1, 1, 1, o.Order + 1), full(1, dt, dtype: ScalarType.Float64), stepCount: L);
 
-        Sequential? denoiser = o.DenoiserWidth > 0
-            ? nn.Sequential(nn.Linear(L * n, o.DenoiserWidth), nn.ReLU(), nn.Linear(o.DenoiserWidth, o.DenoiserWidth), nn.ReLU(), nn.Linear(o.DenoiserWidth, L * n))
+        Sequential? denoiser = denoising.Width > 0
+            ? nn.Sequential(nn.Linear(L * n, denoising.Width), nn.ReLU(), nn.Linear(denoising.Width, denoising.Width), nn.ReLU(), nn.Linear(denoising.Width, L * n))
             : null;
         if (denoiser is not null)
         {
@@ -62,14 +72,13 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         void StartCycle()
         {
             using var noGrad = no_grad();
-            var v = Denoise(windows);
-            if (o.Nonlinearity is null) xi.Set(IntegralLeastSquares(frozen, v, windows, mask));
+            if (o.Nonlinearity is null) xi.Set(new IntegralDesign(this, frozen, Denoise(windows), windows).Fit(mask, cut));
             else xi.Set(InverseDerivativeLeastSquares(trajectories, dt, features));
         }
         void Threshold(int cycle, double loss)
         {
             // In place: this runs inside a training step, whose dispose scope would free a new mask.
-            using (no_grad()) mask.logical_and_(xi.Value().abs().ge(o.Threshold));
+            using (no_grad()) mask.logical_and_(xi.Value().abs().ge(cut));
             progress?.Invoke(new DiscoveryProgress(cycle, o.EpochsPerCycle, loss, Active()));
         }
         double lastLoss = double.NaN;
@@ -99,14 +108,32 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         if (o.Cycles > 0) Threshold(o.Cycles - 1, lastLoss);
         using (no_grad())
         {
-            // Final exact refit on the last support (the "unbias" step of STLSQ, through the ODE solve).
-            var best = o.Nonlinearity is null ? IntegralLeastSquares(frozen, Denoise(windows), windows, mask, threshold: 0) : xi.Value();
+            var settings = new Dictionary<string, double>(Settings(dt))
+            {
+                ["denoiserWidth"] = denoising.Width, ["noiseEstimate"] = denoising.Noise,
+                ["xiNetworkWidth"] = o.XiNetworkWidth,
+            };
+            Tensor best;
+            if (o.Nonlinearity is not null) best = xi.Value();
+            else
+            {
+                // Final exact refit on the last support (the "unbias" step of STLSQ, through the ODE solve), or the
+                // threshold path scored by BIC.
+                var design = new IntegralDesign(this, frozen, Denoise(windows), windows);
+                if (o.ThresholdPath is null) best = design.Fit(mask, threshold: 0);
+                else
+                {
+                    long samples = trajectories.Sum(x => (long)x.Length);
+                    var path = o.ThresholdPath.Distinct().Order().Select(t => (Threshold: t, Xi: design.Fit(mask, t))).ToList();
+                    var chosen = path.MinBy(p => design.InformationCriterion(p.Xi, samples));
+                    best = chosen.Xi;
+                    settings["threshold"] = chosen.Threshold;
+                    settings["thresholdByBic"] = 1;
+                }
+            }
             var final = (best * mask).t().contiguous();
             var coefficients = Enumerable.Range(0, n).Select(d => final[d].data<double>().ToArray()).ToArray();
-            return new DiscoveredModel("mnn", Library, stateNames, coefficients, outer: o.Nonlinearity, settings: new Dictionary<string, double>(Settings(dt))
-            {
-                ["denoiserWidth"] = o.DenoiserWidth, ["xiNetworkWidth"] = o.XiNetworkWidth,
-            });
+            return new DiscoveredModel("mnn", Library, stateNames, coefficients, outer: o.Nonlinearity, settings: settings);
         }
     }
 
@@ -118,41 +145,72 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
     }
 
     /// <summary>
-    /// Exact ξ for a fixed v: u = u₀ + Σ_f ξ_f·S(Θ_f(v)), linear in ξ, so each target is a least-squares fit of
-    /// x − u₀ on the feature-driven solutions; repeated with thresholding until the support is stable.
+    /// The exact regression for a fixed v: u = u₀ + Σ_f ξ_f·S(Θ_f(v)) is linear in ξ, so each target is a least-squares
+    /// fit of x − u₀ on the feature-driven solutions S(Θ_f(v)) (one batched solve with the features as dims).
     /// </summary>
-    private Tensor IntegralLeastSquares(FrozenOde frozen, Tensor v, Tensor x, Tensor mask, double? threshold = null)
+    private sealed class IntegralDesign
     {
-        long W = v.size(0), L = v.size(1), n = v.size(2);
-        var theta = Library.Evaluate(v);                                                  // (W, L, F)
-        int F = (int)theta.size(-1);
-        // Each feature drives one solve from u(0) = 0: features become the dims of one batched solve.
-        var driven = Solve(frozen, theta, zeros(W, F, dtype: v.dtype));                   // (W, L, F)
-        var u0 = Solve(frozen, zeros_like(x), v.select(1, 0));                            // (W, L, n)
-        var phi = driven.reshape(-1, F).data<double>().ToArray();
-        var target = (x - u0).reshape(-1, n).data<double>().ToArray();
-        long rows = W * L;
-        var design = new double[rows][];
-        for (long r = 0; r < rows; r++) design[r] = phi.AsSpan((int)(r * F), F).ToArray();
-        var xi = zeros(F, n, dtype: ScalarType.Float64);
-        double cut = threshold ?? Options.Threshold;
-        for (int d = 0; d < n; d++)
+        private readonly double[][] _rows;
+        private readonly double[][] _targets;   // per state
+        private readonly int _features;
+
+        public IntegralDesign(MechanisticDiscovery owner, FrozenOde frozen, Tensor v, Tensor x)
         {
-            var active = Enumerable.Range(0, F).Where(f => mask[f, d].item<bool>()).ToArray();
-            var y = Enumerable.Range(0, (int)rows).Select(r => target[r * n + d]).ToArray();
-            double[] w = Array.Empty<double>();
-            for (int iteration = 0; iteration < 10 && active.Length > 0; iteration++)
-            {
-                w = DenseLeastSquares.Solve(design.Select(row => active.Select(f => row[f]).ToArray()).ToArray(), y);
-                var keep = active.Where((_, k) => Math.Abs(w[k]) >= cut).ToArray();
-                if (keep.Length == active.Length) break;
-                active = keep;
-            }
-            if (active.Length > 0 && w.Length != active.Length)
-                w = DenseLeastSquares.Solve(design.Select(row => active.Select(f => row[f]).ToArray()).ToArray(), y);
-            for (int k = 0; k < active.Length; k++) xi[active[k], d] = w[k];
+            long W = v.size(0), n = v.size(2);
+            var theta = owner.Library.Evaluate(v);                                        // (W, L, F)
+            _features = (int)theta.size(-1);
+            var driven = Solve(frozen, theta, zeros(W, _features, dtype: v.dtype));       // (W, L, F), from u(0) = 0
+            var u0 = Solve(frozen, zeros_like(x), v.select(1, 0));                        // (W, L, n)
+            var phi = driven.reshape(-1, _features).data<double>().ToArray();
+            var target = (x - u0).reshape(-1, n).data<double>().ToArray();
+            long rows = phi.Length / _features;
+            _rows = new double[rows][];
+            for (long r = 0; r < rows; r++) _rows[r] = phi.AsSpan((int)(r * _features), _features).ToArray();
+            _targets = Enumerable.Range(0, (int)n).Select(d => Enumerable.Range(0, (int)rows).Select(r => target[r * n + d]).ToArray()).ToArray();
         }
-        return xi;
+
+        /// <summary>ξ (F, n) on the support of <paramref name="mask"/>, thresholded and refitted until the support is stable.</summary>
+        public Tensor Fit(Tensor mask, double threshold)
+        {
+            var xi = zeros(_features, _targets.Length, dtype: ScalarType.Float64);
+            for (int d = 0; d < _targets.Length; d++)
+            {
+                var active = Enumerable.Range(0, _features).Where(f => mask[f, d].item<bool>()).ToArray();
+                double[] w = Array.Empty<double>();
+                for (int iteration = 0; iteration < 10 && active.Length > 0; iteration++)
+                {
+                    w = DenseLeastSquares.Solve(Columns(active), _targets[d]);
+                    var keep = active.Where((_, k) => Math.Abs(w[k]) >= threshold).ToArray();
+                    if (keep.Length == active.Length) break;
+                    active = keep;
+                }
+                if (active.Length > 0 && w.Length != active.Length) w = DenseLeastSquares.Solve(Columns(active), _targets[d]);
+                for (int k = 0; k < active.Length; k++) xi[active[k], d] = w[k];
+            }
+            return xi;
+        }
+
+        /// <summary>BIC summed over states: samples·ln(RSS/rows) + non-zero terms·ln(samples). Overlapping windows
+        /// repeat each sample, so the distinct samples (not the rows) count the evidence.</summary>
+        public double InformationCriterion(Tensor xi, long samples)
+        {
+            double total = 0;
+            for (int d = 0; d < _targets.Length; d++)
+            {
+                var c = Enumerable.Range(0, _features).Select(f => xi[f, d].item<double>()).ToArray();
+                double rss = 0;
+                for (int r = 0; r < _rows.Length; r++)
+                {
+                    double e = _targets[d][r];
+                    for (int f = 0; f < _features; f++) e -= _rows[r][f] * c[f];
+                    rss += e * e;
+                }
+                total += samples * Math.Log(Math.Max(rss, double.Epsilon) / _rows.Length) + c.Count(v => v != 0) * Math.Log(samples);
+            }
+            return total;
+        }
+
+        private double[][] Columns(int[] active) => _rows.Select(row => active.Select(f => row[f]).ToArray()).ToArray();
     }
 
     /// <summary>Start for u' = g(Θξ): sparse least squares of g⁻¹(ẋ) (second-order differences) on Θ(x).</summary>

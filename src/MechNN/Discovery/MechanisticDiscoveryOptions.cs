@@ -11,8 +11,23 @@ public sealed record MechanisticDiscoveryOptions
     public int BatchSize { get; init; } = 512;
     /// <summary>Adam's learning rate for ξ and the denoiser.</summary>
     public double LearningRate { get; init; } = 1e-3;
-    /// <summary>Hidden width of the denoising network v = x + NN(x) (0: no denoiser, v = x).</summary>
+    /// <summary>
+    /// Hidden width of the denoising network v = x + NN(x) (0: no denoiser, v = x; <see cref="AutomaticDenoiser"/>:
+    /// chosen from the data's noise estimate, see <see cref="NoiseEstimate"/>: none on clean data, and — as measured so
+    /// far — none on noisy data either, see DenoiserChoice).
+    /// </summary>
     public int DenoiserWidth { get; init; } = 256;
+    /// <summary>The <see cref="DenoiserWidth"/> that asks for a denoiser chosen from the data.</summary>
+    public const int AutomaticDenoiser = -1;
+    /// <summary>
+    /// Thresholds to choose from after training (null: <see cref="Threshold"/> is used as given). Training prunes at the
+    /// smallest; then each threshold gives the exact sparse least-squares ξ through the solver, and the one with the
+    /// least Bayesian information criterion (samples·ln(RSS/rows) + terms·ln(samples), summed over states) wins.
+    /// </summary>
+    public IReadOnlyList<double>? ThresholdPath { get; init; }
+    /// <summary>torch intra-op threads during the fit (the solver's own loops use .NET's pool). 1 by default: the
+    /// tensors are small, and idle OpenMP workers spinning beside the pool slowed fits 5–20× on a loaded machine.</summary>
+    public int TorchThreads { get; init; } = 1;
     /// <summary>Threshold cycles: train, then prune |ξ| &lt; Threshold, repeated.</summary>
     public int Cycles { get; init; } = 6;
     /// <summary>Epochs over the windows between two thresholding steps.</summary>
@@ -43,7 +58,10 @@ public sealed record MechanisticDiscoveryOptions
         if (Stride < 1) throw OptionCheck.Invalid("stride", "≥ 1", Stride);
         if (BatchSize < 1) throw OptionCheck.Invalid("batch size", "≥ 1", BatchSize);
         if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw OptionCheck.Invalid("learning rate", "> 0", LearningRate);
-        if (DenoiserWidth < 0) throw OptionCheck.Invalid("denoiser width", "≥ 0", DenoiserWidth);
+        if (DenoiserWidth < AutomaticDenoiser) throw OptionCheck.Invalid("denoiser width", "≥ 0 (or -1 for automatic)", DenoiserWidth);
+        if (ThresholdPath is { } path && (path.Count == 0 || path.Any(t => !(t >= 0 && double.IsFinite(t)))))
+            throw new ArgumentException("threshold path must hold at least one threshold, each ≥ 0");
+        if (TorchThreads < 1) throw OptionCheck.Invalid("torch threads", "≥ 1", TorchThreads);
         if (Cycles < 1) throw OptionCheck.Invalid("cycles", "≥ 1", Cycles);
         // Zero epochs would train nothing and report the loss of no epoch (NaN) beside the start's model.
         if (EpochsPerCycle < 1) throw OptionCheck.Invalid("epochs", "≥ 1", EpochsPerCycle);

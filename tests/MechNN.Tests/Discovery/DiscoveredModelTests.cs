@@ -18,7 +18,7 @@ public class DiscoveredModelTests : IDisposable
         var path = Path.Combine(_dir, "m.json");
         Sho().Save(path);
         var model = DiscoveredModel.Load(path);
-        Assert.Equal(new[] { "(x)' = -0.100 x + 2.000 y", "(y)' = -2.000 x + -0.100 y" }, model.Equations());
+        Assert.Equal(new[] { "(x)' = -0.100 x +  2.000 y", "(y)' = -2.000 x + -0.100 y" }, model.Equations());
         Assert.Contains(@"\dot{\mathrm{y}} &= -2.000\,\mathrm{x} - 0.100\,\mathrm{y}", model.ToLatex());
     }
 

@@ -20,7 +20,7 @@ public sealed class FittedModels
     {
         var sho = new LinearDampedSho();
         var (x, t) = sho.Trajectory(new[] { 2.0, 0.0 }, 0.01, 600);
-        var linear = new[] { "(x0)' = -0.100 x0 + 2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" };
+        var linear = new[] { "(x0)' = -0.100 x0 +  2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" };
         // The same data, the same call: only the constructor differs between SINDy and MNN discovery.
         var methods = new (string Name, IDiscoveryMethod Method)[]
         {
@@ -35,14 +35,14 @@ public sealed class FittedModels
         cases.Add(new Case("mnn-tanh", tanh, new MechanisticDiscovery(new PolynomialLibrary(2, 2), new MechanisticDiscoveryOptions
         {
             Window = 50, Stride = 10, Cycles = 1, EpochsPerCycle = 2, DenoiserWidth = 0, Threshold = 0.05, Nonlinearity = OuterFunction.Tanh,
-        }).Fit(xt, tt), xt, tt, new[] { 1.0, 1.0 }, new[] { "(x0)' = tanh(-0.100 x0 + 2.000 x1)", "(x1)' = tanh(-2.000 x0 + -0.100 x1)" }));
+        }).Fit(xt, tt), xt, tt, new[] { 1.0, 1.0 }, new[] { "(x0)' = tanh(-0.100 x0 +  2.000 x1)", "(x1)' = tanh(-2.000 x0 + -0.100 x1)" }));
 
         var rational = new RationalDecay();
         var (xr, tr) = rational.Trajectory(new[] { -3.0 }, 0.01, 1500);
         cases.Add(new Case("mnn-rational", rational, new RationalDiscovery(new PolynomialLibrary(1, 2), new MechanisticDiscoveryOptions
         {
             Window = 50, Stride = 25, BatchSize = 64, Cycles = 1, EpochsPerCycle = 20, Threshold = 0.05,
-        }).Fit(xr, tr), xr, tr, new[] { -4.0 }, new[] { "(x0)' = (1.000 1 + -1.000 x0) / (1 + 1.000 x0^2)" }));
+        }).Fit(xr, tr), xr, tr, new[] { -4.0 }, new[] { "(x0)' = ( 1.000 1 + -1.000 x0) / (1 +  1.000 x0^2)" }));
         Cases = cases;
     }
 }
@@ -211,7 +211,7 @@ public sealed class FittedModelTests(FittedModels fitted, ITestOutputHelper outp
     public void RationalAndOuterFormsPrintAsLatex()
     {
         var rational = new DiscoveredModel("mnn-rational", new PolynomialLibrary(1, 2), new[] { "u" }, new[] { new[] { 1.0, -1, 0 } }, new[] { new[] { 0.0, 1 } });
-        Assert.Equal(new[] { "(u)' = (1.000 1 + -1.000 u) / (1 + 1.000 u^2)" }, rational.Equations());
+        Assert.Equal(new[] { "(u)' = ( 1.000 1 + -1.000 u) / (1 +  1.000 u^2)" }, rational.Equations());
         Assert.Equal(@"\dot{\mathrm{u}} &= \frac{1.000 - 1.000\,\mathrm{u}}{1 + 1.000\,\mathrm{u}^{2}}", rational.ToLatex().Split('\n')[1]);
         Assert.Equal((1 - 3.0) / (1 + 9.0), rational.Predict(new[] { 3.0 })[0], 15);
         var tanh = new DiscoveredModel("mnn", new PolynomialLibrary(1, 1), new[] { "u" }, new[] { new[] { 0.0, 2 } }, outer: OuterFunction.Tanh);

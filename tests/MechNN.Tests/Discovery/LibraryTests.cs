@@ -31,7 +31,7 @@ public class LibraryTests
         var t = Enumerable.Range(0, 2000).Select(i => i * 0.005).ToArray();
         var x = t.Select(s => new[] { XExact(s), s }).ToArray();
         var model = new SindyModel(new ConcatLibrary(new PolynomialLibrary(2, 1), new FourierLibrary(2, 1)), new Stlsq(0.1)).Fit(x, t);
-        Assert.Equal(new[] { "(x0)' = -1.000 x0 + 2.000 sin(1 x1)", "(x1)' = 1.000 1" }, model.Equations());
+        Assert.Equal(new[] { "(x0)' = -1.000 x0 +  2.000 sin(1 x1)", "(x1)' =  1.000 1" }, model.Equations());
     }
 
     // x' = −x + 2 sin t, x(0) = 0 → x = sin t − cos t + e^{−t}.

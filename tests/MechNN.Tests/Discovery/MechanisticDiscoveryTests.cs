@@ -40,7 +40,7 @@ public class MechanisticDiscoveryTests(ITestOutputHelper output)
         {
             Window = 50, Stride = 10, Cycles = 2, EpochsPerCycle = 1, DenoiserWidth = 0, Threshold = 0.05,
         }).Fit(new[] { a, b }, 0.01);
-        Assert.Equal(new[] { "(x0)' = -0.100 x0 + 2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" }, model.Equations());
+        Assert.Equal(new[] { "(x0)' = -0.100 x0 +  2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" }, model.Equations());
     }
 
     [Fact]
@@ -51,6 +51,6 @@ public class MechanisticDiscoveryTests(ITestOutputHelper output)
         {
             Window = 50, Stride = 10, Cycles = 2, EpochsPerCycle = 2, DenoiserWidth = 0, Threshold = 0.05, XiNetworkWidth = 32,
         }).Fit(x, 0.01);
-        Assert.Equal(new[] { "(x0)' = -0.100 x0 + 2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" }, model.Equations());
+        Assert.Equal(new[] { "(x0)' = -0.100 x0 +  2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" }, model.Equations());
     }
 }

@@ -22,7 +22,7 @@ public class OptionValidationTests
     {
         { new() { Cycles = 0 }, "cycles must be ≥ 1 (got 0)" },
         { new() { EpochsPerCycle = 0 }, "epochs must be ≥ 1 (got 0)" },
-        { new() { DenoiserWidth = -1 }, "denoiser width must be ≥ 0 (got -1)" },
+        { new() { DenoiserWidth = -2 }, "denoiser width must be ≥ 0 (or -1 for automatic) (got -2)" },
         { new() { XiNetworkWidth = -1 }, "xi-network width must be ≥ 0 (got -1)" },
         { new() { Stride = 0 }, "stride must be ≥ 1 (got 0)" },
         { new() { Stride = -3 }, "stride must be ≥ 1 (got -3)" },

@@ -19,14 +19,14 @@ public class SindyTests
     public void LinearDampedOscillatorPrintsExactlyWhatPySindyPrints()
     {
         var model = FitSho(new LinearDampedSho());
-        Assert.Equal(new[] { "(x0)' = -0.100 x0 + 2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" }, model.Equations());
+        Assert.Equal(new[] { "(x0)' = -0.100 x0 +  2.000 x1", "(x1)' = -2.000 x0 + -0.100 x1" }, model.Equations());
     }
 
     [Fact]
     public void CubicDampedOscillatorPrintsExactlyWhatPySindyPrints()
     {
         var model = FitSho(new CubicDampedSho());
-        Assert.Equal(new[] { "(x0)' = -0.100 x0^3 + 1.999 x1^3", "(x1)' = -1.999 x0^3 + -0.100 x1^3" }, model.Equations());
+        Assert.Equal(new[] { "(x0)' = -0.100 x0^3 +  1.999 x1^3", "(x1)' = -1.999 x0^3 + -0.100 x1^3" }, model.Equations());
     }
 
     [Fact]
@@ -69,9 +69,9 @@ public class SystemCatalogTests
 {
     /// <summary>SINDy recovers every polynomial catalogue system from its default trajectory (a check of the generators' equations).</summary>
     [Theory]
-    [InlineData("duffing", 3, 0.02, "(x0)' = 1.000 x1", "(x1)' = -0.050 x0 + -0.200 x1 + -1.000 x0^3")]
-    [InlineData("lotka-volterra", 2, 0.1, "(x0)' = 1.000 x0 + -10.000 x0 x1", "(x1)' = -2.000 x1 + 10.000 x0 x1")]
-    [InlineData("hopf", 3, 0.02, "(x0)' = -0.050 x0 + -1.000 x1 + -1.000 x0^3 + -1.000 x0 x1^2", "(x1)' = 1.000 x0 + -0.050 x1 + -1.000 x0^2 x1 + -1.000 x1^3")]
+    [InlineData("duffing", 3, 0.02, "(x0)' =  1.000 x1", "(x1)' = -0.050 x0 + -0.200 x1 + -1.000 x0^3")]
+    [InlineData("lotka-volterra", 2, 0.1, "(x0)' =  1.000 x0 + -10.000 x0 x1", "(x1)' = -2.000 x1 +  10.000 x0 x1")]
+    [InlineData("hopf", 3, 0.02, "(x0)' = -0.050 x0 + -1.000 x1 + -1.000 x0^3 + -1.000 x0 x1^2", "(x1)' =  1.000 x0 + -0.050 x1 + -1.000 x0^2 x1 + -1.000 x1^3")]
     public void SindyRecoversTheCatalogueSystems(string name, int degree, double threshold, string first, string second)
     {
         var (system, x0) = MechNN.Experiments.Systems.SystemCatalog.Get(name);

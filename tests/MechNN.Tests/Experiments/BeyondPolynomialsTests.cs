@@ -22,7 +22,7 @@ public class BeyondPolynomialsTests(ITestOutputHelper output)
         var r = BeyondPolynomials.Tanh();
         Report(r);
         // ẋ = tanh(−0.1x + 2y), ẏ = tanh(−2x − 0.1y): exact structure, coefficients to three decimals (well within 5%).
-        Assert.Equal(new[] { "tanh: (x0)' = -0.100 x0 + 2.000 x1", "tanh: (x1)' = -2.000 x0 + -0.100 x1" }, r.Mnn.Equations);
+        Assert.Equal(new[] { "tanh: (x0)' = -0.100 x0 +  2.000 x1", "tanh: (x1)' = -2.000 x0 + -0.100 x1" }, r.Mnn.Equations);
         Assert.True(r.Mnn.RmsError < 0.05 && r.Sindy.RmsError > 10 * r.Mnn.RmsError, $"MNN {r.Mnn.RmsError}, SINDy {r.Sindy.RmsError}");
     }
 
@@ -31,7 +31,7 @@ public class BeyondPolynomialsTests(ITestOutputHelper output)
     {
         var r = BeyondPolynomials.Rational();
         Report(r);
-        Assert.Equal(new[] { "(x0)' = (1.000 1 + -1.000 x0) / (1 + 1.000 x0^2)" }, r.Mnn.Equations);
+        Assert.Equal(new[] { "(x0)' = ( 1.000 1 + -1.000 x0) / (1 +  1.000 x0^2)" }, r.Mnn.Equations);
         Assert.True(r.Mnn.RmsError < 0.05 && r.Sindy.RmsError > 10 * r.Mnn.RmsError, $"MNN {r.Mnn.RmsError}, SINDy {r.Sindy.RmsError}");
     }
 }
