@@ -11,8 +11,12 @@ cli() { bash .gpu/run.sh MechNN.Cli "$@"; }
 [ -f /tmp/darcy.h5 ] || cli datagen darcy --train 1000 --test 200 --resolution 421 --subsample 5 --seed 0 --threads "$(nproc)" -o /tmp/darcy.h5
 for m in "$@"; do
   common=(fit darcy /tmp/darcy.h5 --model "$m" --device cuda --validation 100 --checkpoint /tmp/ck.json --checkpoint-every 45)
+  # Device memory in use (nvidia-smi, every 0.5 s) while training: its peak is the run's footprint incl. libtorch's cache.
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 500 > "/tmp/mem-$m.log" 2>/dev/null & smi=$!
   timeout -s INT "$budget" bash .gpu/run.sh MechNN.Cli "${common[@]}" --resume > "$out/train-$m.log" 2>&1
+  kill $smi 2>/dev/null
   tail -3 "$out/train-$m.log"
+  echo "$m: peak device memory $(sort -n /tmp/mem-$m.log | tail -1) MiB"
   step=$(python3 -c "import json;print(int(json.load(open('/tmp/ck.$m.json'))['hyperParameters']['step']))")
   epochs=$((step / 45))
   echo "$m: $epochs epochs in the budget"

@@ -128,7 +128,7 @@ public sealed class Trainer
                             using var scope = NewDisposeScope();
                             value = validate();
                         }
-                        state.Validation = replicas is null ? value : Distributed.ReplicaSync.BroadcastScalar(replicas, value);
+                        state.Validation = replicas is null ? value : Distributed.ReplicaSync.BroadcastScalar(replicas, value, _parameters[0].device);
                         validated = true;
                     }
                     if (o.EarlyStopping is { } early && (o.Validation is null || validated))

@@ -25,7 +25,7 @@ internal sealed class BandedSolveFunction : autograd.MultiTensorFunction<BandedS
         return new List<Tensor> { u, eps };
     }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
+    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads) => BackwardScope.Run(grads, () =>
     {
         var system = (IFactorisedSystem)ctx.get_data("system");
         var needs = (bool[])ctx.get_data("needs");
@@ -33,5 +33,5 @@ internal sealed class BandedSolveFunction : autograd.MultiTensorFunction<BandedS
         var (gU, gEps) = OutputGradients.Read(grads, saved[0], saved[1]);
         var g = system.Backward(gU, gEps, needs);
         return new List<Tensor> { g.Coefficients!, g.Rhs!, g.InitialValues!, g.Steps!, null!, null! };
-    }
+    });
 }

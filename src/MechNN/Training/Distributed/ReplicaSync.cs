@@ -48,12 +48,12 @@ internal static class ReplicaSync
     }
 
     /// <summary>Rank 0's value of a scalar that only rank 0 computed (validation), on every replica.</summary>
-    public static double? BroadcastScalar(ICommunicator communicator, double? value)
+    public static double? BroadcastScalar(ICommunicator communicator, double? value, Device device)
     {
         using var scope = NewDisposeScope();
-        var buffer = tensor(new[] { value ?? double.NaN, value is null ? 0.0 : 1.0 }, dtype: ScalarType.Float64);
+        var buffer = tensor(new[] { value ?? double.NaN, value is null ? 0.0 : 1.0 }, dtype: ScalarType.Float64, device: device);   // NCCL: on the GPU
         communicator.Broadcast(buffer, 0);
-        var got = buffer.data<double>().ToArray();
+        var got = buffer.cpu().data<double>().ToArray();
         return got[1] > 0 ? got[0] : null;
     }
 

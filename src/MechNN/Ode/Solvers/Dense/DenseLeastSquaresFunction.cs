@@ -44,7 +44,7 @@ internal sealed class DenseLeastSquaresFunction : autograd.MultiTensorFunction<D
         return new List<Tensor> { x };
     }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
+    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads) => BackwardScope.Run(grads, () =>
     {
         var saved = ctx.get_saved_variables();
         Tensor C = saved[0], beta = saved[1], L = saved[2], scale = saved[3], x = saved[4];
@@ -55,7 +55,7 @@ internal sealed class DenseLeastSquaresFunction : autograd.MultiTensorFunction<D
         var cl = C.bmm(lambda.unsqueeze(-1)).squeeze(-1);
         var gradC = (beta - cx).unsqueeze(-1) * lambda.unsqueeze(-2) - cl.unsqueeze(-1) * x.unsqueeze(-2);
         return new List<Tensor> { gradC, cl, null!, null! };
-    }
+    });
 
     private static Tensor Solve(Tensor L, Tensor scale, Tensor rhs) =>
         scale * cholesky_solve((scale * rhs).unsqueeze(-1), L).squeeze(-1);
