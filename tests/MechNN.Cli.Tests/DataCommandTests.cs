@@ -51,6 +51,26 @@ public sealed class DataCommandTests : TempFolderTest
     }
 
     [Fact]
+    public void Discover_mnn_with_a_window_shorter_than_the_order_is_an_option_error_before_any_work()
+    {
+        var path = In("lorenz.csv");
+        Assert.Equal(0, Mechnn.Run("datagen", "lorenz", "--steps", "60", "-o", path).ExitCode);
+        var r = Mechnn.Run("discover", path, "--method", "mnn", "--window", "2");
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Equal("error: window must be ≥ 3 (at least 2 and the order, 3: shorter windows leave the per-window ODE undetermined) (got 2)", r.Err.Trim());
+    }
+
+    [Fact]
+    public void Discover_names_an_unknown_library_flag()
+    {
+        var path = In("lorenz.csv");
+        Assert.Equal(0, Mechnn.Run("datagen", "lorenz", "--steps", "60", "-o", path).ExitCode);
+        var r = Mechnn.Run("discover", path, "--method", "sindy", "--library", "poly:2:bogus");
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Contains("unknown flag 'bogus' (accepted: nobias, interaction)", r.Err);
+    }
+
+    [Fact]
     public void Discover_names_the_row_of_a_malformed_csv()
     {
         var path = In("bad.csv");
