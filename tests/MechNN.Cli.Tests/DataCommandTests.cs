@@ -70,6 +70,34 @@ public sealed class DataCommandTests : TempFolderTest
         Assert.Contains("unknown flag 'bogus' (accepted: nobias, interaction)", r.Err);
     }
 
+    [Theory]
+    [InlineData("fit.jpg", new byte[] { 0xFF, 0xD8, 0xFF })]
+    [InlineData("fit.PNG", new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' })]
+    [InlineData("fit.bmp", new byte[] { (byte)'B', (byte)'M' })]
+    [InlineData("fit.webp", new byte[] { (byte)'R', (byte)'I', (byte)'F', (byte)'F' })]
+    public void Discover_plot_is_written_in_the_format_its_extension_names(string name, byte[] magic)
+    {
+        var data = In("lorenz.csv");
+        Assert.Equal(0, Mechnn.Run("datagen", "lorenz", "--steps", "200", "-o", data).ExitCode);
+        var r = Mechnn.Run("discover", data, "--method", "sindy", "--plot", In(name));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(magic, File.ReadAllBytes(In(name)).Take(magic.Length));
+    }
+
+    [Theory]
+    [InlineData("fit.svg")]
+    [InlineData("fit")]
+    public void Discover_refuses_a_plot_extension_it_cannot_write_before_any_work(string name)
+    {
+        var data = In("lorenz.csv");
+        Assert.Equal(0, Mechnn.Run("datagen", "lorenz", "--steps", "200", "-o", data).ExitCode);
+        var r = Mechnn.Run("discover", data, "--method", "sindy", "--plot", In(name));
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Contains($"--plot {In(name)}: the image format is taken from the extension; use one of .png, .jpg, .jpeg, .bmp, .webp", r.Err);
+        Assert.DoesNotContain("(x0)'", r.Out);   // no discovery ran
+        Assert.False(File.Exists(In(name)));
+    }
+
     [Fact]
     public void Discover_names_the_row_of_a_malformed_csv()
     {

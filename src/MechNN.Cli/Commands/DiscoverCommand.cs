@@ -29,7 +29,7 @@ internal static class DiscoverCommand
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Model file to write (read by `mechnn simulate`)." };
         var latex = new Option<bool>("--latex") { Description = "Also print the equations as LaTeX." };
-        var plot = new Option<string?>("--plot") { Description = "PNG: the first trajectory against the discovered model simulated from its first state." };
+        var plot = new Option<string?>("--plot") { Description = "Image (format by extension: .png, .jpg, .bmp, .webp): the first trajectory against the discovered model simulated from its first state." };
         var command = new Command("discover", "Discover governing equations from trajectory data.")
             { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, latex, plot };
         command.Subcommands.Add(LogisticCommand.Create());
@@ -48,7 +48,7 @@ internal static class DiscoverCommand
         int precision, string? output, bool latex, string? plot)
     {
         if (method is not ("mnn" or "sindy")) throw new ArgumentException($"--method must be mnn or sindy (got '{method}').");
-        Outputs.Check(("--output", output), ("--plot", plot));
+        Outputs.Check(("--output", output), ("--plot", Outputs.PlotFile(plot)));
         var trajectories = TrajectoryCsv.ReadAll(files, dt, minimumRows: method == "mnn" ? options.Window : 3);
         var names = trajectories[0].Names;
         var spec = LibrarySpec.Parse(libraryText, names.Count);
