@@ -48,6 +48,7 @@ internal static class DiscoverCommand
         int precision, string? output, bool latex, string? plot)
     {
         if (method is not ("mnn" or "sindy")) throw new ArgumentException($"--method must be mnn or sindy (got '{method}').");
+        if (precision is < 0 or > 15) throw new ArgumentException($"--precision must be 0 to 15 significant digits (got {precision}).");
         Outputs.Check(("--output", output), ("--plot", Outputs.PlotFile(plot)));
         var trajectories = TrajectoryCsv.ReadAll(files, dt, minimumRows: method == "mnn" ? options.Window : 3);
         var names = trajectories[0].Names;
