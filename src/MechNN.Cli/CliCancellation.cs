@@ -9,6 +9,7 @@ namespace MechNN.Cli;
 internal static class CliCancellation
 {
     private static readonly CancellationTokenSource Source = new();
+    private const string ShowCursor = "\u001b[?25h";
     private static int _active;
     private static readonly PosixSignalRegistration[] Registrations =
         new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s => PosixSignalRegistration.Create(s, OnSignal)).ToArray();
@@ -24,7 +25,13 @@ internal static class CliCancellation
 
     private static void OnSignal(PosixSignalContext context)
     {
-        if (Volatile.Read(ref _active) == 0 || Source.IsCancellationRequested) return;
+        if (Volatile.Read(ref _active) == 0 || Source.IsCancellationRequested)
+        {
+            // The process ends now, without the progress display's cleanup: show the cursor it hid.
+            if (!Console.IsOutputRedirected) Console.Out.Write(ShowCursor);
+            Console.Out.Flush();
+            return;
+        }
         context.Cancel = true;
         Source.Cancel();
     }

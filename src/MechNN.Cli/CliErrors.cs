@@ -22,6 +22,11 @@ internal static class CliErrors
         {
             return action();
         }
+        catch (TypeInitializationException) when (Runtime.NativeSetup.LoadFailure is { } cause)
+        {
+            error.WriteLine($"error: {OneLine(cause.Message)}");
+            return BadInput;
+        }
         catch (Exception ex) when (Code(ex) is { } code)
         {
             error.WriteLine($"{(code == Cancelled ? "cancelled" : "error")}: {OneLine(FirstLine(ex))}");

@@ -47,6 +47,20 @@ public sealed class BenchCommandTests : TempFolderTest
         Assert.False(Directory.Exists(In("docs")));
     }
 
+    [Theory]
+    [InlineData(new[] { "sine", "--points", "51" }, "--points must be at least 52 (got 51): the MNN's learnable step starts at the grid step 50/(T−1), which must be below 1.")]
+    [InlineData(new[] { "sine", "--points", "60", "--iterations", "0" }, "--iterations must be at least 1 (got 0).")]
+    [InlineData(new[] { "solver", "--reps", "0" }, "--reps must be at least 1 (got 0).")]
+    [InlineData(new[] { "solver", "--budget", "-1" }, "--budget must be a positive number of seconds (got -1).")]
+    [InlineData(new[] { "solver", "--budget", "NaN" }, "--budget must be a positive number of seconds (got NaN).")]
+    public void Bench_options_that_would_give_an_empty_or_failed_table_are_named_before_any_work(string[] args, string expected)
+    {
+        var r = Mechnn.RunIn(Dir, ["bench", .. args]);
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Equal($"error: {expected}", r.Err.Trim());
+        Assert.Empty(Directory.GetFileSystemEntries(Dir));
+    }
+
     [Fact]
     public void Sine_bench_without_out_writes_into_the_current_directory()
     {

@@ -7,6 +7,13 @@ namespace MechNN.Cli.Tests;
 [Collection(CliCollection.Name)]
 public sealed class DataCommandTests : TempFolderTest
 {
+    private string Lorenz(int steps)
+    {
+        var path = In("lorenz.csv");
+        Assert.Equal(0, Mechnn.Run("datagen", "lorenz", "--steps", steps.ToString(), "-o", path).ExitCode);
+        return path;
+    }
+
     [Fact]
     public void Datagen_writes_a_csv_with_a_header_and_one_row_per_sample()
     {
@@ -48,6 +55,59 @@ public sealed class DataCommandTests : TempFolderTest
         Assert.Equal(CliErrors.BadInput, r.ExitCode);
         Assert.Contains("missing.csv", r.Err);
         Assert.Contains("not found", r.Err);
+    }
+
+    [Fact]
+    public void Discover_mnn_with_a_window_shorter_than_the_order_is_an_option_error_before_any_work()
+    {
+        var path = Lorenz(60);
+        var r = Mechnn.Run("discover", path, "--method", "mnn", "--window", "2");
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Equal("error: window must be ≥ 3 (at least 2 and the order, 3: shorter windows leave the per-window ODE undetermined) (got 2)", r.Err.Trim());
+    }
+
+    [Fact]
+    public void Discover_refuses_a_negative_precision_before_any_work()
+    {
+        var r = Mechnn.Run("discover", Lorenz(60), "--method", "sindy", "--precision", "-1");
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Equal("error: --precision must be 0 to 15 significant digits (got -1).", r.Err.Trim());
+        Assert.DoesNotContain("R²", r.Out);
+    }
+
+    [Fact]
+    public void Discover_names_an_unknown_library_flag()
+    {
+        var path = Lorenz(60);
+        var r = Mechnn.Run("discover", path, "--method", "sindy", "--library", "poly:2:bogus");
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Contains("unknown flag 'bogus' (accepted: nobias, interaction)", r.Err);
+    }
+
+    [Theory]
+    [InlineData("fit.jpg", new byte[] { 0xFF, 0xD8, 0xFF })]
+    [InlineData("fit.PNG", new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' })]
+    [InlineData("fit.bmp", new byte[] { (byte)'B', (byte)'M' })]
+    [InlineData("fit.webp", new byte[] { (byte)'R', (byte)'I', (byte)'F', (byte)'F' })]
+    public void Discover_plot_is_written_in_the_format_its_extension_names(string name, byte[] magic)
+    {
+        var data = Lorenz(200);
+        var r = Mechnn.Run("discover", data, "--method", "sindy", "--plot", In(name));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(magic, File.ReadAllBytes(In(name)).Take(magic.Length));
+    }
+
+    [Theory]
+    [InlineData("fit.svg")]
+    [InlineData("fit")]
+    public void Discover_refuses_a_plot_extension_it_cannot_write_before_any_work(string name)
+    {
+        var data = Lorenz(200);
+        var r = Mechnn.Run("discover", data, "--method", "sindy", "--plot", In(name));
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Contains($"--plot {In(name)}: the image format is taken from the extension; use one of .png, .jpg, .jpeg, .bmp, .webp", r.Err);
+        Assert.DoesNotContain("(x0)'", r.Out);   // no discovery ran
+        Assert.False(File.Exists(In(name)));
     }
 
     [Fact]

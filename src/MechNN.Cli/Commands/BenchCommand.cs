@@ -48,7 +48,8 @@ internal static class BenchCommand
             _ => throw new ArgumentException($"--dtype must be float64 or float32 (got '{dtypeName}')."),
         };
         if (formulation is not ("smnn" or "mnn")) throw new ArgumentException($"--formulation must be smnn or mnn (got '{formulation}').");
-        if (reps < 1) throw new ArgumentException("--reps must be at least 1.");
+        if (reps < 1) throw new ArgumentException($"--reps must be at least 1 (got {reps}).");
+        if (!(budget > 0)) throw new ArgumentException($"--budget must be a positive number of seconds (got {budget}).");
         var selected = names is { Length: > 0 }
             ? names.SelectMany(n => n.Split(',')).Select(n => SolverConfig.All.FirstOrDefault(c => c.Name == n)
                 ?? throw new ArgumentException($"unknown config '{n}'; known: {string.Join(", ", SolverConfig.All.Select(c => c.Name))}")).ToList()

@@ -54,7 +54,7 @@ internal static class BeyondPolynomialsCommand
             p.Title($"{r.System}: simulations from an unseen initial state");
             p.XLabel("t");
             p.ShowLegend();
-            var path = Rendering.Png.Save(p, $"{plot}-{r.System.Replace(' ', '-')}.png", 1000, 450);
+            var path = Rendering.PlotImage.Save(p, $"{plot}-{r.System.Replace(' ', '-')}.png", 1000, 450);
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
         }
         return 0;

@@ -177,7 +177,7 @@ internal static class DarcyCommand
                 var heatmap = p.Add.Heatmap(Grid(field[i]));
                 p.Add.ColorBar(heatmap);
                 p.Title($"test sample {i}: {(label == "error" ? "|prediction − u|" : label)}");
-                var path = Png.Save(p, Path.Combine(folder, $"{model.Kind}-sample{i}-{label}.png"), 520, 440);
+                var path = PlotImage.Save(p, Path.Combine(folder, $"{model.Kind}-sample{i}-{label}.png"), 520, 440);
                 AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
             }
     }

@@ -38,8 +38,9 @@ internal static class DatagenCommand
         var (x, t) = system.Trajectory(x0, dt, steps);
         x = MeasurementNoise.Add(x, noise, seed);
         var names = Enumerable.Range(0, system.Dimension).Select(i => $"x{i}").ToList();
-        TrajectoryCsv.Write(output, new Trajectory(names, t, x));
-        AnsiConsole.MarkupLine($"wrote {steps} samples of {Markup.Escape(system.Name)} to [green]{Markup.Escape(output)}[/]");
+        // Ctrl-C during a long write stops it and removes the temp file (exit 130).
+        using (CliCancellation.Enter(out var cancel)) TrajectoryCsv.Write(output, new Trajectory(names, t, x), cancel);
+        if (output != MechNN.IO.AtomicFile.StandardOutput) AnsiConsole.MarkupLine($"wrote {steps} samples of {Markup.Escape(system.Name)} to [green]{Markup.Escape(output)}[/]");
         return 0;
     }
 }

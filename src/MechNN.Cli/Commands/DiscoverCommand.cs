@@ -34,7 +34,7 @@ internal static class DiscoverCommand
         var format = new Option<string>("--format") { Description = "How the equations are printed: text (PySINDy 2.x's print), latex, json or sympy (one expression per line).", DefaultValueFactory = _ => "text" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print the equations only (no R², no chosen settings, no 'wrote' lines)." };
         var differentiation = new Option<string>("--differentiation") { Description = "SINDy: fd (finite differences) or smoothed (Savitzky–Golay 11/3, library on the smoothed x as PySINDy 2.x).", DefaultValueFactory = _ => "fd" };
-        var plot = new Option<string?>("--plot") { Description = "PNG: the first trajectory against the discovered model simulated from its first state." };
+        var plot = new Option<string?>("--plot") { Description = "Image (format by extension: .png, .jpg, .bmp, .webp): the first trajectory against the discovered model simulated from its first state." };
         var command = new Command("discover", "Discover governing equations from trajectory data.")
             { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, format, quiet, differentiation, plot };
         command.Subcommands.Add(LogisticCommand.Create());
@@ -93,7 +93,8 @@ internal static class DiscoverCommand
         if (method is not ("mnn" or "sindy" or "weak" or "ensemble")) throw new ArgumentException($"--method must be mnn, sindy, weak or ensemble (got '{method}').");
         if (print.Format is not ("text" or "latex" or "json" or "sympy")) throw new ArgumentException($"--format must be text, latex, json or sympy (got '{print.Format}').");
         if (differentiation is not ("fd" or "smoothed")) throw new ArgumentException($"--differentiation must be fd or smoothed (got '{differentiation}').");
-        Outputs.Check(("--output", output), ("--plot", plot));
+        if (print.Precision is < 0 or > 15) throw new ArgumentException($"--precision must be 0 to 15 significant digits (got {print.Precision}).");
+        Outputs.Check(("--output", output), ("--plot", Outputs.PlotFile(plot)));
         var trajectories = TrajectoryCsv.ReadAll(files, dt, minimumRows: method == "mnn" ? options.Window : 3);
         var names = trajectories[0].Names;
         var spec = LibrarySpec.Parse(libraryText, names.Count);

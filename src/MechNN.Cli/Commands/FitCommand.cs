@@ -23,7 +23,7 @@ internal static class FitCommand
         };
         var window = new Option<int>("--window") { Description = "network model: half-width k of the forcing window a1[t−k..t+k].", DefaultValueFactory = _ => NetworkVibrationModel.DefaultHalfWidth };
         var hidden = new Option<int>("--hidden") { Description = "network model: hidden width.", DefaultValueFactory = _ => NetworkVibrationModel.DefaultHidden };
-        var plot = new Option<string?>("--plot") { Description = "PNG of the seed-0 forecasts against the data." };
+        var plot = new Option<string?>("--plot") { Description = "Image (format by extension: .png, .jpg, .bmp, .webp) of the seed-0 forecasts against the data." };
         var output = new Option<string?>("--out") { Description = "JSON file (default ./fit-f16.json; with --load only if given)." };
         var files = new ModelFileOptions();
         var f16 = new Command("f16", "Acceleration2 driven by Acceleration1: train on samples 0–999, forecast to 4999.") { path, iterations, seeds, models, window, hidden, plot, output };
@@ -49,7 +49,7 @@ internal static class FitCommand
     {
         if (iterations < 1 || seeds < 1) throw new ArgumentException("--iterations and --seeds must be at least 1.");
         var resultPath = load is null || output is not null ? Outputs.Result(output, "fit-f16.json") : null;
-        Outputs.Check(("--out", resultPath), ("--save", save), ("--plot", plot));
+        Outputs.Check(("--out", resultPath), ("--save", save), ("--plot", Outputs.PlotFile(plot)));
         var data = F16Vibrations.Load(path);
         var results = new List<VibrationResult>();
         if (load is not null)
@@ -105,7 +105,7 @@ internal static class FitCommand
         p.Title("F-16: forecasts of seed 0");
         p.XLabel("sample");
         p.ShowLegend();
-        Rendering.Png.Save(p, plot, 1400, 500);
+        Rendering.PlotImage.Save(p, plot, 1400, 500);
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(plot)}[/]");
     }
 }

@@ -17,7 +17,7 @@ internal static class LogisticCommand
         var rate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var hidden = new Option<int>("--hidden") { Description = "Hidden width of both networks.", DefaultValueFactory = _ => 256 };
         var seed = new Option<long>("--seed") { Description = "Data and training seed.", DefaultValueFactory = _ => 0 };
-        var plot = new Option<string?>("--plot") { Description = "PNG: learned p₁ vs r and p₂ vs −r/K on the held-out trajectories." };
+        var plot = new Option<string?>("--plot") { Description = "Image (format by extension: .png, .jpg, .bmp, .webp): learned p₁ vs r and p₂ vs −r/K on the held-out trajectories." };
         var output = new Option<string?>("--out") { Description = "Results JSON to write." };
         var command = new Command("logistic", "x' = r x − (r/K) x² with r, K drawn per trajectory: recover p₁ = r, p₂ = −r/K per held-out trajectory.")
             { trajectories, epochs, batch, rate, hidden, seed, plot, output };
@@ -33,6 +33,7 @@ internal static class LogisticCommand
         if (count < 10) throw new ArgumentException($"--trajectories must be at least 10 (got {count}).");
         if (epochs < 1 || batch < 1 || hidden < 1) throw new ArgumentException("--epochs, --batch and --hidden must be at least 1.");
         if (!(rate > 0)) throw new ArgumentException($"--lr must be positive (got {rate}).");
+        Outputs.Check(("--out", output), ("--plot", Outputs.PlotFile(plot)));
         var data = LogisticGrowth.Generate(count, seed);
         manual_seed(seed);
         var model = new LogisticModel(data.Clean[0].Length, data.Step, hidden);
@@ -61,7 +62,7 @@ internal static class LogisticCommand
             p.XLabel("truth");
             p.YLabel("learned");
             p.ShowLegend();
-            Png.Save(p, plot, 800, 700);
+            PlotImage.Save(p, plot, 800, 700);
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(plot)}[/]");
         }
         if (output is not null)

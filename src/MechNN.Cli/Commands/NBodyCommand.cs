@@ -26,7 +26,7 @@ internal static class NBodyCommand
         var gravity = new Option<double>("--G") { Description = "True law: gravitational constant.", DefaultValueFactory = _ => 2 };
         var softening = new Option<double>("--softening") { Description = "True law: softening length.", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
-        var plot = new Option<string?>("--plot") { Description = "PNG: true vs MNN vs Neural ODE orbits over the first 500 rollout steps (first seed)." };
+        var plot = new Option<string?>("--plot") { Description = "Image (format by extension: .png, .jpg, .bmp, .webp): true vs MNN vs Neural ODE orbits over the first 500 rollout steps (first seed)." };
         var output = new Option<string?>("--out") { Description = "Results JSON to write." };
         var files = new ModelFileOptions();
         var command = new Command("n-body", "Windows of 50 observed steps → the next 50: train on the first half, forecast the second; MNN vs Neural ODE vs the true law.")
@@ -51,6 +51,7 @@ internal static class NBodyCommand
     {
         if (steps < 1 || batch < 1 || seeds < 1) throw new ArgumentException("--steps, --batch and --seeds must be at least 1.");
         if (!(rate > 0)) throw new ArgumentException($"--lr must be positive (got {rate}).");
+        Outputs.Check(("--out", output), ("--save", save), ("--plot", Outputs.PlotFile(plot)));
         var protocol = NBodyForecast.FromTrajectory(TrajectoryCsv.Read(path), device: device);
         var system = new NBodySystem(Enumerable.Repeat(law.Mass, protocol.Bodies).ToArray(), law.Gravity, law.Softening);
         var results = new List<NBodyForecastResult>();
@@ -148,7 +149,7 @@ internal static class NBodyCommand
         p.Title($"{protocol.Bodies} bodies: first {horizon} forecast steps after the training half (colour = body)");
         p.ShowLegend();
         p.Axes.SquareUnits();
-        Png.Save(p, path, 900, 800);
+        PlotImage.Save(p, path, 900, 800);
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
     }
 }

@@ -24,6 +24,13 @@ internal static class Outputs
         }
     }
 
+    /// <summary>A --plot file, refused before any work unless its extension names an image format (see <see cref="Rendering.PlotImage"/>).</summary>
+    public static string? PlotFile(string? path)
+    {
+        if (path is not null) Rendering.PlotImage.FormatOf(path);
+        return path;
+    }
+
     /// <summary>The files a --plot prefix names, as a pattern for <see cref="Check"/> (and its message).</summary>
     public static string? PlotPrefix(string? prefix) => prefix is null ? null : prefix + "-*.png";
 

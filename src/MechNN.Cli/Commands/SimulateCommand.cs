@@ -29,8 +29,9 @@ internal static class SimulateCommand
         int count = (int)Math.Floor(t1 / dt + 1e-9) + 1;
         var times = Enumerable.Range(0, count).Select(i => i * dt).ToArray();
         var states = model.Simulate(x0, times);   // throws with the divergence time; nothing is written then
-        TrajectoryCsv.Write(output, new Trajectory(model.Names, times, states));
-        AnsiConsole.MarkupLine($"wrote {count} samples to [green]{Markup.Escape(output)}[/]");
+        // Ctrl-C during a long write stops it and removes the temp file (exit 130).
+        using (CliCancellation.Enter(out var cancel)) TrajectoryCsv.Write(output, new Trajectory(model.Names, times, states), cancel);
+        if (output != MechNN.IO.AtomicFile.StandardOutput) AnsiConsole.MarkupLine($"wrote {count} samples to [green]{Markup.Escape(output)}[/]");
         return 0;
     }
 }

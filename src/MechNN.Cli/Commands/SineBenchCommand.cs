@@ -39,12 +39,15 @@ internal static class SineBenchCommand
     {
         var rowSets = formulations.SelectMany(f => f.Split(',')).Distinct().ToList();
         if (rowSets.Count == 0 || rowSets.Any(f => f is not ("mnn" or "smnn"))) throw new ArgumentException("--formulation takes mnn and/or smnn.");
-        if (points < 10) throw new ArgumentException("--points must be at least 10.");
-        if (iterations < 1) throw new ArgumentException("--iterations must be at least 1.");
+        var data = new DampedNoisySine(Math.Max(points, 2), seed);
+        // The MNN's learnable step is a sigmoid started at the grid step End/(T−1), so that step must be below 1.
+        int fewest = (int)Math.Floor(data.End) + 2;
+        if (points < fewest)
+            throw new ArgumentException($"--points must be at least {fewest} (got {points}): the MNN's learnable step starts at the grid step {data.End:G3}/(T−1), which must be below 1.");
+        if (iterations < 1) throw new ArgumentException($"--iterations must be at least 1 (got {iterations}).");
         var device = BenchCommand.ParseDevice(deviceName);
         var path = Outputs.Result(output, $"bench-sine-{deviceName}.json");
         Outputs.Check(("--out", path), ("--export", export is null ? null : Path.Combine(export, "times.f64")));
-        var data = new DampedNoisySine(points, seed);
         var targets = Enumerable.Range(0, iterations).Select(_ => data.Sample()).ToList();
         if (export is not null) Export(export, data, targets);
 

@@ -16,7 +16,7 @@ internal static class TwoBodyCommand
         var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 600 };
         var steps = new Option<int>("--steps") { Description = "Training samples (dt 0.05).", DefaultValueFactory = _ => 2000 };
         var seed = new Option<long>("--seed") { Description = "Orbit (initial state) and network seed.", DefaultValueFactory = _ => 1 };
-        var plot = new Option<string?>("--plot") { Description = "PNG: true vs forecast orbits beyond the training data." };
+        var plot = new Option<string?>("--plot") { Description = "Image (format by extension: .png, .jpg, .bmp, .webp): true vs forecast orbits beyond the training data." };
         var output = new Option<string?>("--out") { Description = "JSON file (default ./fit-two-body.json; with --load only if given)." };
         var files = new ModelFileOptions();
         var command = new Command("two-body", "Masses 10 and 20, G = 2: learn c₂/c₁ per axis (truth 2) and forecast.") { iterations, steps, seed, plot, output };
@@ -36,7 +36,7 @@ internal static class TwoBodyCommand
     {
         if (iterations < 1) throw new ArgumentException("--iterations must be ≥ 1.");
         var resultPath = load is null || output is not null ? Outputs.Result(output, "fit-two-body.json") : null;
-        Outputs.Check(("--out", resultPath), ("--save", save), ("--plot", plot));
+        Outputs.Check(("--out", resultPath), ("--save", save), ("--plot", Outputs.PlotFile(plot)));
         manual_seed(seed);
         var protocol = new TwoBodyProtocol(seed, steps);
         var training = protocol.Training;

@@ -32,6 +32,6 @@ internal static class DecisionRegionPlot
             scatter.MarkerSize = 4;
         }
         plot.Title(title);
-        Png.Save(plot, path, 520, 500);
+        PlotImage.Save(plot, path, 520, 500);
     }
 }

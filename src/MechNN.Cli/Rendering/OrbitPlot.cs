@@ -24,6 +24,6 @@ internal static class OrbitPlot
         p.Title("2-body: orbits after the training window (MNN vs Neural ODE)");
         p.ShowLegend();
         p.Axes.SquareUnits();
-        Png.Save(p, path, 800, 700);
+        PlotImage.Save(p, path, 800, 700);
     }
 }

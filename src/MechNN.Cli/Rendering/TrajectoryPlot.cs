@@ -22,6 +22,6 @@ internal static class TrajectoryPlot
         plot.Title(title);
         plot.XLabel("t");
         plot.ShowLegend();
-        Png.Save(plot, path, 1000, 500);
+        PlotImage.Save(plot, path, 1000, 500);
     }
 }

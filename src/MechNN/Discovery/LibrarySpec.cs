@@ -35,10 +35,30 @@ public sealed record LibrarySpec(string Kind, int Inputs, int Degree, bool Inclu
         var parts = text.Split(':');
         if (parts.Length >= 2 && int.TryParse(parts[1], out var degree) && degree >= 1)
         {
-            if (parts[0] == "poly") return new LibrarySpec("polynomial", inputs, degree, !parts.Contains("nobias"), parts.Contains("interaction"));
-            if (parts[0] == "fourier") return new LibrarySpec("fourier", inputs, degree);
+            var flags = parts[2..];
+            if (parts[0] == "poly")
+            {
+                RequireKnownFlags(text, flags, "nobias", "interaction");
+                return new LibrarySpec("polynomial", inputs, degree, !flags.Contains("nobias"), flags.Contains("interaction"));
+            }
+            if (parts[0] == "fourier")
+            {
+                RequireKnownFlags(text, flags);
+                return new LibrarySpec("fourier", inputs, degree);
+            }
         }
         throw new ArgumentException($"--library '{text}': expected poly:DEGREE[:nobias][:interaction], fourier:FREQUENCIES, or several joined by '+', e.g. poly:2+fourier:1");
+    }
+
+    // An ignored flag would silently give another library than the one asked for.
+    private static void RequireKnownFlags(string text, string[] flags, params string[] known)
+    {
+        foreach (var flag in flags)
+        {
+            if (known.Contains(flag)) continue;
+            var accepted = known.Length == 0 ? "it takes no flags" : "accepted: " + string.Join(", ", known);
+            throw new ArgumentException($"--library '{text}': unknown flag '{flag}' ({accepted})");
+        }
     }
 
     /// <summary>The text <see cref="Parse"/> reads back into an equal library ("poly:2:nobias+fourier:1").</summary>

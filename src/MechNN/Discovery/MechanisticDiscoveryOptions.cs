@@ -54,7 +54,11 @@ public sealed record MechanisticDiscoveryOptions
     /// <summary>These options, or an <see cref="ArgumentException"/> naming the first setting out of its range.</summary>
     internal MechanisticDiscoveryOptions Checked()
     {
-        if (Window < 2) throw OptionCheck.Invalid("window", "≥ 2", Window);
+        if (Order < 1) throw OptionCheck.Invalid("order", "≥ 1", Order);
+        // u' = rhs pins only the first derivative and u(0): a window of fewer steps than the order leaves a polynomial
+        // of higher derivatives free, and the per-window ODE is singular.
+        int shortest = Math.Max(2, Order);
+        if (Window < shortest) throw OptionCheck.Invalid("window", $"≥ {shortest} (at least 2 and the order, {Order}: shorter windows leave the per-window ODE undetermined)", Window);
         if (Stride < 1) throw OptionCheck.Invalid("stride", "≥ 1", Stride);
         if (BatchSize < 1) throw OptionCheck.Invalid("batch size", "≥ 1", BatchSize);
         if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw OptionCheck.Invalid("learning rate", "> 0", LearningRate);
@@ -66,7 +70,6 @@ public sealed record MechanisticDiscoveryOptions
         // Zero epochs would train nothing and report the loss of no epoch (NaN) beside the start's model.
         if (EpochsPerCycle < 1) throw OptionCheck.Invalid("epochs", "≥ 1", EpochsPerCycle);
         if (!(Threshold >= 0 && double.IsFinite(Threshold))) throw OptionCheck.Invalid("threshold", "≥ 0", Threshold);
-        if (Order < 1) throw OptionCheck.Invalid("order", "≥ 1", Order);
         if (XiNetworkWidth < 0) throw OptionCheck.Invalid("xi-network width", "≥ 0", XiNetworkWidth);
         return this;
     }

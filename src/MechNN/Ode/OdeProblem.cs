@@ -68,6 +68,7 @@ public sealed class OdeProblem
 
         int t = stepCount ?? InferSteps(coefficients, rhs, steps);
         if (t < 2) throw new OdeInputException($"At least 2 steps are needed (T = {t}).");
+        RequireSolvableSize(spec, t);
         if (s > t) throw new OdeInputException($"InitialSteps = {s} exceeds the number of steps T = {t}.");
 
         RequireTail(coefficients, "coefficients", new long[] { t, spec.Equations, d, r1 }, new[] { true, true, false, false });
@@ -112,7 +113,23 @@ public sealed class OdeProblem
         var distinct = candidates.Select(p => p.Item2).Distinct().ToList();
         if (distinct.Count > 1)
             throw new OdeInputException("Inputs disagree on the number of steps T: " + string.Join(", ", candidates.Select(p => $"{p.Item1} gives T = {p.Item2}")) + ".");
+        if (distinct[0] > int.MaxValue)
+            throw new OdeInputException($"T = {distinct[0]:N0} steps is more than one problem can hold ({int.MaxValue:N0}); split the time axis into windows.");
         return (int)distinct[0];
+    }
+
+    /// <summary>
+    /// Refuses, before anything is allocated, a problem whose members the solvers cannot address: they index one
+    /// member's buffers with 32-bit offsets, and the largest — the factor's diagonal blocks, T·n² values for n = D·(R+1)
+    /// unknowns per step, or the coefficients, T·E·n — must stay within int.MaxValue values.
+    /// </summary>
+    private static void RequireSolvableSize(OdeSpec spec, long t)
+    {
+        long n = (long)spec.Dims * (spec.Order + 1);
+        long values = t * n * Math.Max(n, spec.Equations);
+        if (values <= int.MaxValue) return;
+        throw new OdeInputException($"Problem too large: T = {t:N0} steps × n² = {n * n} (n = {n} unknowns per step) is {values:N0} values " +
+            $"({values * 8.0 / (1L << 30):F1} GiB) per member, more than the solvers address ({int.MaxValue:N0}); split the time axis into windows.");
     }
 
     private static void RequireRank(Tensor x, string name, int trailing, string expected)

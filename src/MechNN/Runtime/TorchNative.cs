@@ -2,14 +2,14 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
-using System.Security.Cryptography;
+using System.Runtime.Versioning;
 
 namespace MechNN.Runtime;
 
 /// <summary>
 /// Makes TorchSharp's native shim load on hosts whose libstdc++ predates GCC 13 (e.g. Debian 12).
 /// Where the host lacks GLIBCXX_3.4.32, the first failed load of LibTorchSharp is answered with a patched copy
-/// (see <see cref="ElfVersionPatch"/>) kept in a per-user cache; elsewhere nothing is touched.
+/// (see <see cref="ElfVersionPatch"/>) kept in the per-user, verified <see cref="NativeCache"/>; elsewhere nothing is touched.
 /// Runs automatically when MechNN is loaded; call <see cref="EnsureLoaded"/> first if you use TorchSharp before MechNN.
 /// </summary>
 internal static class TorchNative
@@ -18,6 +18,9 @@ internal static class TorchNative
     private static readonly object Gate = new();
     private static bool _registered;
     private static IntPtr _handle;
+
+    /// <summary>Why the patched shim could not be provided (e.g. an unsafe cache), once a load has failed; else null.</summary>
+    public static Exception? Failure { get; private set; }
 
     // A library module initializer is deliberate here: the fix must be in place before TorchSharp's first native call.
 #pragma warning disable CA2255
@@ -38,6 +41,7 @@ internal static class TorchNative
         }
     }
 
+    [SupportedOSPlatform("linux")]
     private static IntPtr Resolve(Assembly assembly, string name)
     {
         if (name != "LibTorchSharp" && name != ShimFile) return IntPtr.Zero;
@@ -53,7 +57,16 @@ internal static class TorchNative
                 var path = Path.Combine(dir, dep);
                 if (File.Exists(path)) NativeLibrary.TryLoad(path, out _);
             }
-            _handle = NativeLibrary.Load(PatchedCopy(original));
+            try
+            {
+                _handle = NativeLibrary.Load(PatchedCopy(original));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // TorchSharp swallows this into a generic "no libtorch" message: keep the real cause for the caller.
+                Failure = ex;
+                throw;
+            }
             return _handle;
         }
     }
@@ -67,37 +80,25 @@ internal static class TorchNative
         return null;
     }
 
+    [SupportedOSPlatform("linux")]
     private static string PatchedCopy(string original)
     {
         var bytes = File.ReadAllBytes(original);
-        var hash = Convert.ToHexString(SHA256.HashData(bytes))[..16].ToLowerInvariant();
         if (ElfVersionPatch.NeedsPatch(bytes)) ElfVersionPatch.Apply(bytes);
         IOException? last = null;
-        foreach (var root in CacheRoots())
+        foreach (var cache in NativeCache.ForCurrentUser())
         {
-            var dir = Path.Combine(root, "mechnn", "native", hash);
-            var target = Path.Combine(dir, ShimFile);
-            if (File.Exists(target)) return target;
             try
             {
-                // Atomic: a concurrent process never sees a half-written library.
-                IO.AtomicFile.Write(target, stream => stream.Write(bytes));
-                return target;
+                return cache.Provide(ShimFile, bytes);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            // An unsafe cache is refused outright; one that cannot be written (a read-only home) gives way to the next.
+            catch (Exception ex) when (ex is not NativeCacheException && ex is IOException or UnauthorizedAccessException)
             {
-                last = new IOException($"cannot write the patched TorchSharp shim under {dir}: {ex.Message}", ex);
+                last = new IOException($"cannot write the patched TorchSharp shim under {cache.Root}: {ex.Message}", ex);
             }
         }
-        throw last ?? new IOException("no writable cache directory for the patched TorchSharp shim");
-    }
-
-    private static IEnumerable<string> CacheRoots()
-    {
-        if (Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg) yield return xdg;
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (home.Length > 0) yield return Path.Combine(home, ".cache");
-        yield return Path.GetTempPath();
+        throw last!;
     }
 
     /// <summary>True when the libstdc++ mapped into this process (the runtime maps one) provides GLIBCXX_3.4.32.</summary>

@@ -11,6 +11,7 @@ internal static unsafe class TensorMemory
         if (t.device_type != DeviceType.CPU || t.dtype != ScalarType.Float64 || !t.is_contiguous())
             throw new InvalidOperationException("internal: raw access needs a contiguous float64 CPU tensor");
         if (t.numel() == 0) return null;
-        fixed (byte* p = t.bytes) return (double*)p;
+        // The storage pointer, not t.bytes: a Span cannot cover a tensor of more than int.MaxValue bytes (2 GiB).
+        return (double*)t.storage<double>().data_ptr() + t.storage_offset();
     }
 }

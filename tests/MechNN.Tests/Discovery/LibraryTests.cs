@@ -44,4 +44,22 @@ public class LibraryTests
         Assert.Equal(6 + 12, spec.Build().FeatureNames(new[] { "a", "b" }).Count);
         Assert.Throws<ArgumentException>(() => LibrarySpec.Parse("spline:2", 2));
     }
+
+    [Theory]
+    [InlineData("poly:2:bogus", "--library 'poly:2:bogus': unknown flag 'bogus' (accepted: nobias, interaction)")]
+    [InlineData("poly:2:nobias:Interaction", "--library 'poly:2:nobias:Interaction': unknown flag 'Interaction' (accepted: nobias, interaction)")]
+    [InlineData("fourier:1:nobias", "--library 'fourier:1:nobias': unknown flag 'nobias' (it takes no flags)")]
+    [InlineData("poly:1+poly:2:", "--library 'poly:2:': unknown flag '' (accepted: nobias, interaction)")]
+    public void An_unknown_library_flag_is_named_with_the_accepted_ones(string text, string expected)
+    {
+        Assert.Equal(expected, Assert.Throws<ArgumentException>(() => LibrarySpec.Parse(text, 2)).Message);
+    }
+
+    [Fact]
+    public void Known_library_flags_still_parse()
+    {
+        var spec = LibrarySpec.Parse("poly:2:nobias:interaction", 2);
+        Assert.False(spec.IncludeBias);
+        Assert.True(spec.InteractionOnly);
+    }
 }

@@ -31,7 +31,9 @@ public class OptionValidationTests
         { new() { Threshold = -1 }, "threshold must be ≥ 0 (got -1)" },
         { new() { LearningRate = 0 }, "learning rate must be > 0 (got 0)" },
         { new() { LearningRate = double.PositiveInfinity }, "learning rate must be > 0 (got ∞)" },
-        { new() { Window = 1 }, "window must be ≥ 2 (got 1)" },
+        { new() { Window = 1, Order = 1 }, "window must be ≥ 2 (at least 2 and the order, 1: shorter windows leave the per-window ODE undetermined) (got 1)" },
+        { new() { Window = 2 }, "window must be ≥ 3 (at least 2 and the order, 3: shorter windows leave the per-window ODE undetermined) (got 2)" },
+        { new() { Window = 4, Order = 5 }, "window must be ≥ 5 (at least 2 and the order, 5: shorter windows leave the per-window ODE undetermined) (got 4)" },
     };
 
     [Theory]

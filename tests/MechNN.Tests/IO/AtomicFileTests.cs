@@ -86,4 +86,76 @@ public sealed class AtomicFileTests : IDisposable
         }
         finally { File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); }
     }
+
+    [Fact]
+    public void A_cancelled_write_removes_its_temp_file_and_keeps_the_previous_file()
+    {
+        var path = PathOf("big.csv");
+        AtomicFile.WriteAllText(path, "previous");
+        using var source = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() => AtomicFile.Write(path, stream =>
+        {
+            stream.Write(new byte[1 << 16]);
+            source.Cancel();                       // Ctrl-C in the middle of a long write
+            stream.Write(new byte[1 << 16]);
+        }, source.Token));
+        Assert.Equal("previous", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(_dir));
+    }
+
+    [Fact]
+    public void A_cancelled_csv_write_leaves_nothing_behind()
+    {
+        using var source = new CancellationTokenSource();
+        source.Cancel();
+        var rows = Enumerable.Range(0, 10_000).Select(i => new double[] { i }).ToArray();
+        Assert.Throws<OperationCanceledException>(() => MechNN.IO.Csv.TrajectoryCsv.Write(PathOf("sim.csv"),
+            new MechNN.IO.Csv.Trajectory(new[] { "x" }, rows.Select(r => r[0]).ToArray(), rows), source.Token));
+        Assert.Empty(Directory.GetFileSystemEntries(_dir));
+    }
+
+    [Fact]
+    public void A_read_only_target_is_refused_by_name_and_left_as_it_was()
+    {
+        var path = PathOf("locked.json");
+        File.WriteAllText(path, "keep");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead);
+        var ex = Assert.Throws<IOException>(() => AtomicFile.WriteAllText(path, "new"));
+        Assert.Equal($"{path} is read-only: not replacing it (make it writable or choose another file)", ex.Message);
+        Assert.Equal("keep", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(_dir));
+    }
+
+    [Fact]
+    public void A_symbolic_link_is_written_through_to_its_target_and_stays_a_link()
+    {
+        var target = PathOf("real/out.txt");
+        AtomicFile.WriteAllText(target, "old");
+        var link = PathOf("link.txt");
+        File.CreateSymbolicLink(link, target);
+        AtomicFile.WriteAllText(link, "new");
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        Assert.Equal("new", File.ReadAllText(target));
+        Assert.Single(Directory.GetFiles(PathOf("real")));   // the temp file lived beside the target, and is gone
+    }
+
+    [Fact]
+    public void Dev_null_is_written_directly_and_stays_a_device()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        AtomicFile.EnsureWritable("/dev/null");
+        AtomicFile.WriteAllText("/dev/null", "discarded");
+        Assert.False(MechNN.Runtime.Posix.Status("/dev/null")!.Value.IsRegularFile);
+        Assert.Equal(0, new FileInfo("/dev/null").Length);
+    }
+
+    [Fact]
+    public void Dash_and_dev_stdout_mean_standard_output_and_other_non_regular_files_are_written_directly()
+    {
+        Assert.Equal(AtomicFile.TargetKind.StandardOutput, AtomicFile.Resolve("-").Kind);
+        Assert.Equal(AtomicFile.TargetKind.StandardOutput, AtomicFile.Resolve("/dev/stdout").Kind);
+        AtomicFile.EnsureWritable("-");
+        if (OperatingSystem.IsLinux()) Assert.Equal((AtomicFile.TargetKind.Direct, "/dev/null"), AtomicFile.Resolve("/dev/null"));
+        Assert.Equal((AtomicFile.TargetKind.Atomic, PathOf("new.csv")), AtomicFile.Resolve(PathOf("new.csv")));
+    }
 }

@@ -20,7 +20,8 @@ public class CudaKernelsCollection;
 /// (each thread block's threads as std::threads meeting at a barrier for __syncthreads), and <see cref="CudaSystem"/>
 /// launches into it with CPU tensors. So CI checks the GPU path — per-member and chunked kernels, values, gradients and
 /// ill-posed members — against the fused CPU kernel without a GPU. (Floating-point contraction differs from nvcc's, so
-/// the tolerances are those of two different correct solvers, not bitwise.)
+/// the tolerances are those of two different correct solvers, not bitwise.) Without g++ on PATH they are skipped
+/// with that reason.
 /// </summary>
 [Collection("CudaKernels")]
 public unsafe class CudaEmulationTests
@@ -66,7 +67,7 @@ public unsafe class CudaEmulationTests
         finally { CudaKernels.Emulator = null; }
     }
 
-    [Fact]
+    [CompilerFact]
     public void TheKernelsParameterBlockIsTheHostStruct()
     {
         var size = (delegate* unmanaged<int>)NativeLibrary.GetExport(Library.Value, "mnn_emu_layout_size");
@@ -93,7 +94,7 @@ public unsafe class CudaEmulationTests
         { 4, 1, TopOrderRows.Central, true, 1, 300 },
     };
 
-    [Theory]
+    [CompilerTheory]
     [MemberData(nameof(Shapes))]
     public void EmulatedCudaKernelsMatchTheCpuKernel(int order, int dims, TopOrderRows top, bool epsilon, int initialSteps, int steps)
     {
@@ -116,7 +117,7 @@ public unsafe class CudaEmulationTests
             Assert.True(Problems.RelativeError(cuda[i], cpu[i]) < 1e-6, $"gradient {i - 2} differs by {Problems.RelativeError(cuda[i], cpu[i]):E2}");
     }
 
-    [Theory]
+    [CompilerTheory]
     [InlineData(9)]     // one thread per member
     [InlineData(300)]   // chunked
     public void EmulatedCudaKernelsNameIllPosedMembers(int steps)

@@ -99,11 +99,13 @@ public static class TrajectoryCsv
     /// <summary>Writes t and the states; the file appears only when complete (<see cref="AtomicFile"/>).</summary>
     /// <param name="path">The file to write (its folder is created).</param>
     /// <param name="trajectory">Names, times and states.</param>
+    /// <param name="cancel">Stops a long write; the temp file is removed and nothing is written.</param>
     /// <exception cref="ArgumentException">A time or state is NaN or ±∞ (named by row and column; nothing is written).</exception>
-    public static void Write(string path, Trajectory trajectory)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled during the write.</exception>
+    public static void Write(string path, Trajectory trajectory, CancellationToken cancel = default)
     {
         CheckFinite(path, trajectory);
-        AtomicFile.Write(path, stream =>
+        AtomicFile.Write(path, cancel: cancel, write: stream =>
         {
             using var csv = CsvWriter.Create(new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true), new CsvWriterOptions(), false);
             csv.WriteRecord(new[] { "t" }.Concat(trajectory.Names).ToArray());
