@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MechNN.IO.Csv;
+using MechNN.IO.Trajectories;
 using MechNN.Discovery;
 using MechNN.Discovery.Sindy;
 using MechNN.IO.ModelFiles;
@@ -13,11 +13,12 @@ internal static class DiscoverCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("data") { Description = "Trajectory CSV files (several = several trajectories of one system).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("data") { Description = "Trajectory files, .csv, .npy, .npz or .h5 (several = several trajectories of one system).", Arity = ArgumentArity.OneOrMore };
+        var dataset = new Option<string?>("--dataset") { Description = "In .npz/.h5 files: the array of states, (samples, states), e.g. runs/a/x (default x); times from t beside it, else --dt." };
         var method = new Option<string>("--method") { Description = "mnn (mechanistic layer) or sindy (finite differences + STLSQ)", DefaultValueFactory = _ => "mnn" };
         var library = new Option<string>("--library") { Description = "Candidate library: poly:DEGREE[:nobias][:interaction]", DefaultValueFactory = _ => "poly:2" };
         var threshold = new Option<double>("--threshold") { DefaultValueFactory = _ => 0.1 };
-        var dt = new Option<double?>("--dt") { Description = "Sample spacing when the files have no time column." };
+        var dt = new Option<double?>("--dt") { Description = "Sample spacing when the files have no times (a CSV without t, a .npy)." };
         var window = new Option<int>("--window") { Description = "MNN: steps per window.", DefaultValueFactory = _ => 50 };
         var stride = new Option<int>("--stride") { Description = "MNN: offset between windows.", DefaultValueFactory = _ => 5 };
         var cycles = new Option<int>("--cycles") { Description = "MNN: threshold cycles.", DefaultValueFactory = _ => 3 };
@@ -31,9 +32,9 @@ internal static class DiscoverCommand
         var latex = new Option<bool>("--latex") { Description = "Also print the equations as LaTeX." };
         var plot = new Option<string?>("--plot") { Description = "PNG: the first trajectory against the discovered model simulated from its first state." };
         var command = new Command("discover", "Discover governing equations from trajectory data.")
-            { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, latex, plot };
+            { files, dataset, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, latex, plot };
         command.Subcommands.Add(LogisticCommand.Create());
-        command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold), p.GetValue(dt),
+        command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(dataset), p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold), p.GetValue(dt),
             new MechanisticDiscoveryOptions
             {
                 Window = p.GetValue(window), Stride = p.GetValue(stride), Cycles = p.GetValue(cycles), EpochsPerCycle = p.GetValue(epochs),
@@ -44,12 +45,12 @@ internal static class DiscoverCommand
         return command;
     }
 
-    private static int Run(string[] files, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,
+    private static int Run(string[] files, string? dataset, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,
         int precision, string? output, bool latex, string? plot)
     {
         if (method is not ("mnn" or "sindy")) throw new ArgumentException($"--method must be mnn or sindy (got '{method}').");
         Outputs.Check(("--output", output), ("--plot", plot));
-        var trajectories = TrajectoryCsv.ReadAll(files, dt, minimumRows: method == "mnn" ? options.Window : 3);
+        var trajectories = TrajectoryFiles.ReadAll(files, new TrajectoryReadOptions { Dt = dt, Dataset = dataset, MinimumRows = method == "mnn" ? options.Window : 3 });
         var names = trajectories[0].Names;
         var spec = LibrarySpec.Parse(libraryText, names.Count);
         var data = trajectories.Select(t => (t.States, t.Times)).ToList();

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using MechNN.IO;
+using MechNN.IO.Csv;
+using MechNN.IO.Trajectories;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;
@@ -22,6 +24,24 @@ internal static class Outputs
             try { AtomicFile.EnsureWritable(path); }
             catch (IOException ex) { throw new IOException($"{option} {ex.Message}", ex); }
         }
+    }
+
+    /// <summary>Checks a trajectory output before any work: a known format (by extension) and a writable path.</summary>
+    public static void CheckTrajectory(string option, string path)
+    {
+        try { TrajectoryFiles.CheckFormat(path); }
+        catch (ArgumentException ex) { throw new ArgumentException($"{option} {ex.Message}", ex); }
+        Check((option, path));
+    }
+
+    /// <summary>Writes a trajectory in the format of its extension and says so (<paramref name="message"/>, markup);
+    /// for a .npy (states only) adds how to read it back.</summary>
+    public static void WriteTrajectory(string path, Trajectory trajectory, string message)
+    {
+        TrajectoryFiles.Write(path, trajectory);
+        AnsiConsole.MarkupLine(message);
+        if (!TrajectoryFiles.StoresTimes(path) && trajectory.Times.Length > 1)
+            AnsiConsole.MarkupLine($"[grey]a .npy holds the states only: read it back with --dt {trajectory.Times[1] - trajectory.Times[0]:R}[/]");
     }
 
     /// <summary>The files a --plot prefix names, as a pattern for <see cref="Check"/> (and its message).</summary>
