@@ -48,10 +48,11 @@ public static class LorenzDiscoveryBenchmark
     }
 
     /// <summary>The noise-free trajectory and its sample times.</summary>
-    /// <returns>States (Steps × 3) and times.</returns>
-    public static (double[][] States, double[] Times) Clean()
+    /// <param name="steps">Number of samples (the sweep's <see cref="Steps"/> by default).</param>
+    /// <returns>States (steps × 3) and times.</returns>
+    public static (double[][] States, double[] Times) Clean(int steps = Steps)
     {
-        var (states, _) = new Lorenz().Trajectory(new[] { 1.0, 1, 1 }, Dt, Steps);
+        var (states, _) = new Lorenz().Trajectory(new[] { 1.0, 1, 1 }, Dt, steps);
         return (states, Enumerable.Range(0, states.Length).Select(i => i * Dt).ToArray());
     }
 
@@ -65,16 +66,33 @@ public static class LorenzDiscoveryBenchmark
     /// <exception cref="ArgumentException"><paramref name="method"/> is not one of <see cref="Methods"/>.</exception>
     public static LorenzDiscoveryRow Run(double noise, string method, double[][] states, double[] times, long seed)
     {
-        if (!Methods.Contains(method)) throw new ArgumentException($"discovery method '{method}' is not known (expected {string.Join(", ", Methods)})", nameof(method));
         var sw = Stopwatch.StartNew();
+        var model = Fit(method, states, times, seed);
+        double seconds = sw.Elapsed.TotalSeconds;
+        var score = Score(model);
+        return new LorenzDiscoveryRow(noise, method, score.Correct, score.Wrong, score.Missing, score.MaxRelativeError, seconds, model.Equations());
+    }
+
+    /// <summary>Fits one method, with the sweep's settings, to a Lorenz trajectory sampled every <see cref="Dt"/>.</summary>
+    /// <param name="method">One of <see cref="Methods"/>.</param>
+    /// <param name="states">The (noisy) trajectory.</param>
+    /// <param name="times">Its sample times.</param>
+    /// <param name="seed">Seed of the MNN's initialisation.</param>
+    /// <returns>The discovered model on the degree-2 library.</returns>
+    /// <exception cref="ArgumentException"><paramref name="method"/> is not one of <see cref="Methods"/>.</exception>
+    public static DiscoveredModel Fit(string method, double[][] states, double[] times, long seed)
+    {
+        if (!Methods.Contains(method)) throw new ArgumentException($"discovery method '{method}' is not known (expected {string.Join(", ", Methods)})", nameof(method));
         double[][] xi = method == "MNN"
             ? new MechanisticDiscovery(new PolynomialLibrary(3, 2), new MechanisticDiscoveryOptions { Seed = seed, Stride = 5, Cycles = 3, EpochsPerCycle = 2, DenoiserWidth = 128 })
                 .Fit(states, Dt, Names).Coefficients!
             : new SindyModel(new PolynomialLibrary(3, 2), new Stlsq(0.1),
                 method.Contains("Savitzky") ? new SmoothedFiniteDifference() : new FiniteDifference()).Fit(states, times, Names).Coefficients!;
-        double seconds = sw.Elapsed.TotalSeconds;
-        var score = TermScore.Of(Truth.ToArray(), xi);
-        var model = new DiscoveredModel(method, new LibrarySpec("polynomial", 3, 2), Names, xi);
-        return new LorenzDiscoveryRow(noise, method, score.Correct, score.Wrong, score.Missing, score.MaxRelativeError, seconds, model.Equations());
+        return new DiscoveredModel(method, new LibrarySpec("polynomial", 3, 2), Names, xi);
     }
+
+    /// <summary>Scores a model fitted by <see cref="Fit"/> term by term against <see cref="Truth"/>.</summary>
+    /// <param name="model">The discovered model.</param>
+    /// <returns>True, wrong and missing terms and the worst relative error of the true ones.</returns>
+    public static TermScore Score(DiscoveredModel model) => TermScore.Of(Truth.ToArray(), model.Coefficients);
 }
