@@ -45,7 +45,7 @@ internal static class Cli
     /// A plain command named "mechnn" rather than <see cref="RootCommand"/>, whose name is the executable's
     /// (MechNN.Cli, or dotnet's host under `dotnet run`); help and version are added as RootCommand would.
     /// </summary>
-    private static Command Root()
+    internal static Command Root()
     {
         var root = new Command(Name, "mechnn — Mechanistic Neural Networks for .NET: differentiable batched linear-ODE solving.")
         {
@@ -58,6 +58,7 @@ internal static class Cli
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(ClassifyCommand.Create());
         root.Subcommands.Add(FitCommand.Create());
+        root.Subcommands.Add(CliReferenceCommand.Create());
         return root;
     }
 }

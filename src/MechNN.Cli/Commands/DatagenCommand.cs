@@ -16,8 +16,8 @@ internal static class DatagenCommand
         var steps = new Option<int>("--steps") { Description = "Number of samples.", DefaultValueFactory = _ => 10_000 };
         var noise = new Option<double>("--noise") { Description = "Gaussian noise, relative to each state's standard deviation (0.01 = 1%).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--output", "-o") { Description = "CSV file to write.", Required = true };
-        var command = new Command("datagen", "Generate a trajectory of a standard system (Lorenz, SHOs, …) as CSV, the N-body data (`datagen n-body`) or the Darcy data set (`datagen darcy`).")
+        var output = new Option<string>("--output", "-o") { Description = "Trajectory file to write: .csv, .npy (states only), .npz or .h5.", Required = true };
+        var command = new Command("datagen", "Generate a trajectory of a standard system (Lorenz, SHOs, …) as CSV/NumPy/HDF5, the N-body data (`datagen n-body`) or the Darcy data set (`datagen darcy`).")
         {
             system, x0, dt, steps, noise, seed, output, DatagenDarcyCommand.Create(),
         };
@@ -31,16 +31,15 @@ internal static class DatagenCommand
         if (!(dt > 0)) throw new ArgumentException("--dt must be positive.");
         if (steps < 3) throw new ArgumentException("--steps must be at least 3.");
         if (noise < 0) throw new ArgumentException("--noise must be ≥ 0.");
-        Outputs.Check(("--output", output));
+        Outputs.CheckTrajectory("--output", output);
         var (system, defaultX0) = SystemCatalog.Get(name);
         var x0 = x0Text is null ? defaultX0 : Parse.Vector(x0Text, "--x0");
         if (x0.Length != system.Dimension) throw new ArgumentException($"--x0: {system.Name} has {system.Dimension} states, got {x0.Length} values.");
         var (x, t) = system.Trajectory(x0, dt, steps);
         x = MeasurementNoise.Add(x, noise, seed);
         var names = Enumerable.Range(0, system.Dimension).Select(i => $"x{i}").ToList();
-        // Ctrl-C during a long write stops it and removes the temp file (exit 130).
-        using (CliCancellation.Enter(out var cancel)) TrajectoryCsv.Write(output, new Trajectory(names, t, x), cancel);
-        if (output != MechNN.IO.AtomicFile.StandardOutput) AnsiConsole.MarkupLine($"wrote {steps} samples of {Markup.Escape(system.Name)} to [green]{Markup.Escape(output)}[/]");
+        Outputs.WriteTrajectory(output, new Trajectory(names, t, x),
+            $"wrote {steps} samples of {Markup.Escape(system.Name)} to [green]{Markup.Escape(output)}[/]");
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MechNN.IO.Csv;
+using MechNN.IO.Trajectories;
 using MechNN.Discovery;
 using MechNN.Discovery.Sindy;
 using MechNN.IO.ModelFiles;
@@ -16,11 +17,12 @@ internal static class DiscoverCommand
 
     public static Command Create()
     {
-        var files = new Argument<string[]>("data") { Description = "Trajectory CSV files (several = several trajectories of one system).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("data") { Description = "Trajectory files, .csv, .npy, .npz or .h5 (several = several trajectories of one system).", Arity = ArgumentArity.OneOrMore };
+        var dataset = new Option<string?>("--dataset") { Description = "In .npz/.h5 files: the array of states, (samples, states), e.g. runs/a/x (default x); times from t beside it, else --dt." };
         var method = new Option<string>("--method") { Description = "mnn (mechanistic layer), sindy (differences + STLSQ), weak (weak-form SINDy) or ensemble (bagged SINDy)", DefaultValueFactory = _ => "mnn" };
         var library = new Option<string>("--library") { Description = "Candidate library: poly:DEGREE[:nobias][:interaction]", DefaultValueFactory = _ => "poly:2" };
         var threshold = new Option<double?>("--threshold") { Description = "Sparsity threshold (default: SINDy 0.1; MNN chosen by BIC over 0.01 … 1)." };
-        var dt = new Option<double?>("--dt") { Description = "Sample spacing when the files have no time column." };
+        var dt = new Option<double?>("--dt") { Description = "Sample spacing when the files have no times (a CSV without t, a .npy)." };
         var window = new Option<int>("--window") { Description = "MNN: steps per window.", DefaultValueFactory = _ => 50 };
         var stride = new Option<int>("--stride") { Description = "MNN: offset between windows.", DefaultValueFactory = _ => 5 };
         var cycles = new Option<int>("--cycles") { Description = "MNN: threshold cycles.", DefaultValueFactory = _ => 3 };
@@ -36,9 +38,9 @@ internal static class DiscoverCommand
         var differentiation = new Option<string>("--differentiation") { Description = "SINDy: fd (finite differences) or smoothed (Savitzky–Golay 11/3, library on the smoothed x as PySINDy 2.x).", DefaultValueFactory = _ => "fd" };
         var plot = new Option<string?>("--plot") { Description = "Image (format by extension: .png, .jpg, .bmp, .webp): the first trajectory against the discovered model simulated from its first state." };
         var command = new Command("discover", "Discover governing equations from trajectory data.")
-            { files, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, format, quiet, differentiation, plot };
+            { files, dataset, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, format, quiet, differentiation, plot };
         command.Subcommands.Add(LogisticCommand.Create());
-        command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold) ?? 0.1, p.GetValue(dt),
+        command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(dataset), p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold) ?? 0.1, p.GetValue(dt),
             new MechanisticDiscoveryOptions
             {
                 Window = p.GetValue(window), Stride = p.GetValue(stride), Cycles = p.GetValue(cycles), EpochsPerCycle = p.GetValue(epochs),
@@ -87,7 +89,7 @@ internal static class DiscoverCommand
             yield return Markup.Escape($"threshold {s["threshold"]:G3} chosen by BIC over {string.Join(", ", ThresholdPath.Select(t => t.ToString("G3")))}");
     }
 
-    private static int Run(string[] files, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,
+    private static int Run(string[] files, string? dataset, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,
         string differentiation, Printing print, string? output, string? plot)
     {
         if (method is not ("mnn" or "sindy" or "weak" or "ensemble")) throw new ArgumentException($"--method must be mnn, sindy, weak or ensemble (got '{method}').");
@@ -95,7 +97,7 @@ internal static class DiscoverCommand
         if (differentiation is not ("fd" or "smoothed")) throw new ArgumentException($"--differentiation must be fd or smoothed (got '{differentiation}').");
         if (print.Precision is < 0 or > 15) throw new ArgumentException($"--precision must be 0 to 15 significant digits (got {print.Precision}).");
         Outputs.Check(("--output", output), ("--plot", Outputs.PlotFile(plot)));
-        var trajectories = TrajectoryCsv.ReadAll(files, dt, minimumRows: method == "mnn" ? options.Window : 3);
+        var trajectories = TrajectoryFiles.ReadAll(files, new TrajectoryReadOptions { Dt = dt, Dataset = dataset, MinimumRows = method == "mnn" ? options.Window : 3 });
         var names = trajectories[0].Names;
         var spec = LibrarySpec.Parse(libraryText, names.Count);
         var data = trajectories.Select(t => (t.States, t.Times)).ToList();

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using MechNN.Cli.Rendering;
 using MechNN.Experiments.NBody;
-using MechNN.IO.Csv;
+using MechNN.IO.Trajectories;
 using MechNN.IO.ModelFiles;
 using Spectre.Console;
 using TorchSharp;
@@ -52,7 +52,7 @@ internal static class NBodyCommand
         if (steps < 1 || batch < 1 || seeds < 1) throw new ArgumentException("--steps, --batch and --seeds must be at least 1.");
         if (!(rate > 0)) throw new ArgumentException($"--lr must be positive (got {rate}).");
         Outputs.Check(("--out", output), ("--save", save), ("--plot", Outputs.PlotFile(plot)));
-        var protocol = NBodyForecast.FromTrajectory(TrajectoryCsv.Read(path), device: device);
+        var protocol = NBodyForecast.FromTrajectory(TrajectoryFiles.Read(path), device: device);
         var system = new NBodySystem(Enumerable.Repeat(law.Mass, protocol.Bodies).ToArray(), law.Gravity, law.Softening);
         var results = new List<NBodyForecastResult>();
         NBodyMnnForecaster? best = null;

@@ -21,7 +21,7 @@ internal static class NBodyDatagenCommand
         var com = new Option<bool>("--com-frame") { Description = "Centre-of-mass frame (zero momentum); --com-frame false keeps the raw draw.", DefaultValueFactory = _ => true };
         var tolerance = new Option<double>("--tolerance") { Description = "Dormand–Prince rtol = atol (at most 1e-10).", DefaultValueFactory = _ => 1e-10 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--output", "-o") { Description = "CSV file to write.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Trajectory file to write: .csv, .npy (states only), .npz or .h5.", Required = true };
         var command = new Command("n-body", "Random N bodies in a plane under Newtonian gravity: columns t, x0, y0, vx0, vy0, x1, ….")
             { bodies, steps, dt, mass, gravity, softening, spread, speed, com, tolerance, seed, output };
         command.SetAction(p => Run(p.GetValue(bodies), p.GetValue(steps), p.GetValue(dt), p.GetValue(mass), p.GetValue(gravity), p.GetValue(softening),
@@ -37,12 +37,13 @@ internal static class NBodyDatagenCommand
         if (!(dt > 0)) throw new ArgumentException($"--dt must be positive (got {dt}).");
         if (!(spread > 0) || !(speed >= 0)) throw new ArgumentException("--spread must be positive and --speed ≥ 0.");
         if (!(tolerance > 0 && tolerance <= 1e-10)) throw new ArgumentException($"--tolerance must lie in (0, 1e-10] (got {tolerance}).");
+        Outputs.CheckTrajectory("--output", output);
         var system = new NBodySystem(Enumerable.Repeat(mass, bodies).ToArray(), gravity, softening);
         var x0 = system.RandomInitialState(seed, spread, speed, com);
         var (x, t) = system.Trajectory(x0, dt, steps, tolerance);
-        TrajectoryCsv.Write(output, new Trajectory(system.VariableNames(), t, x));
         double drift = Math.Abs(system.Energy(x[^1]) - system.Energy(x[0])) / Math.Abs(system.Energy(x[0]));
-        AnsiConsole.MarkupLine($"wrote {steps} samples of {bodies} bodies to [green]{Markup.Escape(output)}[/] (relative energy drift {drift:E2})");
+        Outputs.WriteTrajectory(output, new Trajectory(system.VariableNames(), t, x),
+            $"wrote {steps} samples of {bodies} bodies to [green]{Markup.Escape(output)}[/] (relative energy drift {drift:E2})");
         return 0;
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using MechNN.IO;
+using MechNN.IO.Csv;
+using MechNN.IO.Trajectories;
 using Spectre.Console;
 
 namespace MechNN.Cli.Commands;
@@ -29,6 +31,26 @@ internal static class Outputs
     {
         if (path is not null) Rendering.PlotImage.FormatOf(path);
         return path;
+    }
+
+    /// <summary>Checks a trajectory output before any work: a known format (by extension) and a writable path.</summary>
+    public static void CheckTrajectory(string option, string path)
+    {
+        try { TrajectoryFiles.CheckFormat(path); }
+        catch (ArgumentException ex) { throw new ArgumentException($"{option} {ex.Message}", ex); }
+        Check((option, path));
+    }
+
+    /// <summary>Writes a trajectory in the format of its extension and says so (<paramref name="message"/>, markup);
+    /// for a .npy (states only) adds how to read it back.</summary>
+    public static void WriteTrajectory(string path, Trajectory trajectory, string message)
+    {
+        // Ctrl-C during a long write stops it and removes the temp file (exit 130).
+        using (CliCancellation.Enter(out var cancel)) TrajectoryFiles.Write(path, trajectory, cancel);
+        if (path == MechNN.IO.AtomicFile.StandardOutput) return;                 // stdout holds the data only
+        AnsiConsole.MarkupLine(message);
+        if (!TrajectoryFiles.StoresTimes(path) && trajectory.Times.Length > 1)
+            AnsiConsole.MarkupLine($"[grey]a .npy holds the states only: read it back with --dt {trajectory.Times[1] - trajectory.Times[0]:R}[/]");
     }
 
     /// <summary>The files a --plot prefix names, as a pattern for <see cref="Check"/> (and its message).</summary>

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace MechNN.Cli.Commands;
 
-/// <summary>`mechnn simulate MODEL.json --x0 … --t1 … --dt …`: integrates a discovered model (Dormand–Prince) to CSV.</summary>
+/// <summary>`mechnn simulate MODEL.json --x0 … --t1 … --dt …`: integrates a discovered model (Dormand–Prince) to a trajectory file.</summary>
 internal static class SimulateCommand
 {
     public static Command Create()
@@ -14,7 +14,7 @@ internal static class SimulateCommand
         var x0 = new Option<string>("--x0") { Description = "Initial state, comma-separated.", Required = true };
         var t1 = new Option<double>("--t1") { Description = "Final time.", DefaultValueFactory = _ => 10 };
         var dt = new Option<double>("--dt") { Description = "Output spacing.", DefaultValueFactory = _ => 0.01 };
-        var output = new Option<string>("--output", "-o") { Description = "CSV file to write.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Trajectory file to write: .csv, .npy (states only), .npz or .h5.", Required = true };
         var command = new Command("simulate", "Integrate a discovered model from an initial state.") { modelPath, x0, t1, dt, output };
         command.SetAction(p => Run(p.GetValue(modelPath)!, p.GetValue(x0)!, p.GetValue(t1), p.GetValue(dt), p.GetValue(output)!));
         return command;
@@ -23,15 +23,14 @@ internal static class SimulateCommand
     private static int Run(string modelPath, string x0Text, double t1, double dt, string output)
     {
         if (!(dt > 0) || !(t1 > 0)) throw new ArgumentException("--dt and --t1 must be positive.");
-        Outputs.Check(("--output", output));
+        Outputs.CheckTrajectory("--output", output);
         var model = DiscoveredModel.Load(modelPath);
         var x0 = Parse.Vector(x0Text, "--x0");
         int count = (int)Math.Floor(t1 / dt + 1e-9) + 1;
         var times = Enumerable.Range(0, count).Select(i => i * dt).ToArray();
         var states = model.Simulate(x0, times);   // throws with the divergence time; nothing is written then
-        // Ctrl-C during a long write stops it and removes the temp file (exit 130).
-        using (CliCancellation.Enter(out var cancel)) TrajectoryCsv.Write(output, new Trajectory(model.Names, times, states), cancel);
-        if (output != MechNN.IO.AtomicFile.StandardOutput) AnsiConsole.MarkupLine($"wrote {count} samples to [green]{Markup.Escape(output)}[/]");
+        Outputs.WriteTrajectory(output, new Trajectory(model.Names, times, states),
+            $"wrote {count} samples to [green]{Markup.Escape(output)}[/]");
         return 0;
     }
 }

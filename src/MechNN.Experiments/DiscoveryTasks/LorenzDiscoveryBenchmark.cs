@@ -1,3 +1,6 @@
+using MechNN.Discovery;
+using MechNN.Discovery.Libraries;
+using MechNN.Discovery.Sindy;
 using MechNN.Experiments.Systems;
 
 namespace MechNN.Experiments.DiscoveryTasks;
@@ -25,6 +28,9 @@ public static class LorenzDiscoveryBenchmark
         new double[] { 0, 0, 0, -8.0 / 3, 0, 1, 0, 0, 0, 0 },
     };
 
+    /// <summary>The methods <see cref="Fit"/> knows.</summary>
+    public static readonly IReadOnlyList<string> Methods = new[] { "SINDy (finite differences)", "SINDy (Savitzky–Golay 11/3)", "MNN" };
+
     /// <summary>Checks noise levels before the sweep starts.</summary>
     /// <param name="levels">Noise levels, fractions of each state's std.</param>
     /// <exception cref="ArgumentException">No level, or a level is negative.</exception>
@@ -36,10 +42,34 @@ public static class LorenzDiscoveryBenchmark
     }
 
     /// <summary>The noise-free trajectory and its sample times.</summary>
-    /// <returns>States (Steps × 3) and times.</returns>
-    public static (double[][] States, double[] Times) Clean()
+    /// <param name="steps">Number of samples (the sweep's <see cref="Steps"/> by default).</param>
+    /// <returns>States (steps × 3) and times.</returns>
+    public static (double[][] States, double[] Times) Clean(int steps = Steps)
     {
-        var (states, _) = new Lorenz().Trajectory(new[] { 1.0, 1, 1 }, Dt, Steps);
+        var (states, _) = new Lorenz().Trajectory(new[] { 1.0, 1, 1 }, Dt, steps);
         return (states, Enumerable.Range(0, states.Length).Select(i => i * Dt).ToArray());
     }
+
+    /// <summary>Fits one method (the demo's fixed settings) to a Lorenz trajectory sampled every <see cref="Dt"/>.</summary>
+    /// <param name="method">One of <see cref="Methods"/>.</param>
+    /// <param name="states">The (noisy) trajectory.</param>
+    /// <param name="times">Its sample times.</param>
+    /// <param name="seed">Seed of the MNN's initialisation.</param>
+    /// <returns>The discovered model on the degree-2 library.</returns>
+    /// <exception cref="ArgumentException"><paramref name="method"/> is not one of <see cref="Methods"/>.</exception>
+    public static DiscoveredModel Fit(string method, double[][] states, double[] times, long seed)
+    {
+        if (!Methods.Contains(method)) throw new ArgumentException($"discovery method '{method}' is not known (expected {string.Join(", ", Methods)})", nameof(method));
+        double[][] xi = method == "MNN"
+            ? new MechanisticDiscovery(new PolynomialLibrary(3, 2), new MechanisticDiscoveryOptions { Seed = seed, Stride = 5, Cycles = 3, EpochsPerCycle = 2, DenoiserWidth = 128 })
+                .Fit(states, Dt, Names).Coefficients!
+            : new SindyModel(new PolynomialLibrary(3, 2), new Stlsq(0.1),
+                method.Contains("Savitzky") ? new SmoothedFiniteDifference() : new FiniteDifference()).Fit(states, times, Names).Coefficients!;
+        return new DiscoveredModel(method, new LibrarySpec("polynomial", 3, 2), Names, xi);
+    }
+
+    /// <summary>Scores a model fitted by <see cref="Fit"/> term by term against <see cref="Truth"/>.</summary>
+    /// <param name="model">The discovered model.</param>
+    /// <returns>True, wrong and missing terms and the worst relative error of the true ones.</returns>
+    public static TermScore Score(DiscoveredModel model) => TermScore.Of(Truth.ToArray(), model.Coefficients);
 }

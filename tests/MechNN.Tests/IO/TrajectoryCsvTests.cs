@@ -56,8 +56,8 @@ public class TrajectoryCsvTests : IDisposable
     {
         var a = Write("a.csv", "t,x,y\n0,1,2\n1,2,3\n2,3,5\n");
         var b = Write("b.csv", "t,x,z\n0,1,2\n1,2,3\n2,3,5\n");
-        var ex = Assert.Throws<TrajectoryCsvException>(() => TrajectoryCsv.ReadAll(new[] { a, b }));
-        Assert.Contains("columns (x, z) differ", ex.Message);
+        var ex = Assert.Throws<FormatException>(() => MechNN.IO.Trajectories.TrajectoryFiles.ReadAll(new[] { a, b }));
+        Assert.Contains("states (x, z) differ", ex.Message);
     }
     [Theory]
     [InlineData("t,x0,x0\n0,1,2\n1,2,3\n2,3,5\n", "row 1, column 'x0': duplicate column name (columns #2 and #3)")]

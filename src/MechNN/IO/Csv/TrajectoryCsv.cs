@@ -86,16 +86,6 @@ public static class TrajectoryCsv
         catch (Exception ex) { throw new TrajectoryCsvException(path, row, null, ex.Message); }
     }
 
-    /// <summary>Several files as trajectories of one system: their state columns must match.</summary>
-    public static IReadOnlyList<Trajectory> ReadAll(IReadOnlyList<string> paths, double? dt = null, int minimumRows = 3)
-    {
-        var all = paths.Select(p => Read(p, dt, minimumRows)).ToList();
-        for (int i = 1; i < all.Count; i++)
-            if (!all[i].Names.SequenceEqual(all[0].Names))
-                throw new TrajectoryCsvException(paths[i], 1, null, $"columns ({string.Join(", ", all[i].Names)}) differ from {paths[0]} ({string.Join(", ", all[0].Names)})");
-        return all;
-    }
-
     /// <summary>Writes t and the states; the file appears only when complete (<see cref="AtomicFile"/>).</summary>
     /// <param name="path">The file to write (its folder is created).</param>
     /// <param name="trajectory">Names, times and states.</param>
