@@ -5,12 +5,13 @@
 # stopped with SIGINT (it writes its checkpoint), and a second run with --resume --epochs <epochs done> evaluates the
 # checkpointed model on the test set and writes OUT/fit-darcy-MODEL.json (plots: OUT/plots.tar). Same data, same protocol
 # (batch 20, Adam 1e-3, wd 1e-4, StepLR(100, 0.5)), 100 of the 1000 training samples held out for the per-epoch report.
+# DARCY_ARGS (e.g. "--width 32 --levels 4") is passed to every fit: sizes chosen on the held-out samples.
 set -uo pipefail
 out=${1:?OUT}; budget=${2:?SECONDS}; shift 2
 cli() { bash .gpu/run.sh MechNN.Cli "$@"; }
 [ -f /tmp/darcy.h5 ] || cli datagen darcy --train 1000 --test 200 --resolution 421 --subsample 5 --seed 0 --threads "$(nproc)" -o /tmp/darcy.h5
 for m in "$@"; do
-  common=(fit darcy /tmp/darcy.h5 --model "$m" --device cuda --validation 100 --checkpoint /tmp/ck.json --checkpoint-every 45)
+  common=(fit darcy /tmp/darcy.h5 --model "$m" --device cuda --validation 100 --checkpoint /tmp/ck.json --checkpoint-every 45 ${DARCY_ARGS:-})
   # Device memory in use (nvidia-smi, every 0.5 s) while training: its peak is the run's footprint incl. libtorch's cache.
   nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 500 > "/tmp/mem-$m.log" 2>/dev/null & smi=$!
   timeout -s INT "$budget" bash .gpu/run.sh MechNN.Cli "${common[@]}" --resume > "$out/train-$m.log" 2>&1
