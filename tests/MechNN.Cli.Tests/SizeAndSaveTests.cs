@@ -52,13 +52,20 @@ public sealed class SizeAndSaveTests : TempFolderTest, IDisposable
         AssertRefused(r, "--steps 100,000,000 --bodies 100", "lower --steps (or --bodies)");
     }
 
-    [Fact]
-    public void Simulate_spans_that_cannot_fit_are_refused()
+    /// <summary>A SINDy model of a short Lorenz run, for simulate.</summary>
+    private string LorenzModel()
     {
         var data = In("lorenz.csv");
         Assert.Equal(0, Mechnn.Run("datagen", "lorenz", "--steps", "2000", "--dt", "0.005", "-o", data).ExitCode);
         var model = In("lorenz.json");
         Assert.Equal(0, Mechnn.Run("discover", data, "--method", "sindy", "-o", model).ExitCode);
+        return model;
+    }
+
+    [Fact]
+    public void Simulate_spans_that_cannot_fit_are_refused()
+    {
+        var model = LorenzModel();
         var r = Mechnn.Run("simulate", model, "--x0", "1,1,1", "--t1", "1e12", "--dt", "0.01", "-o", In("sim.csv"));
         AssertRefused(r, "--t1 1E+12 --dt 0.01 (100,000,000,000,001 samples)", "lower --t1 or raise --dt");
     }
@@ -67,10 +74,7 @@ public sealed class SizeAndSaveTests : TempFolderTest, IDisposable
     public void Simulate_with_more_samples_than_an_array_holds_is_refused_even_where_memory_suffices()
     {
         MemoryCheck.Available = () => long.MaxValue;
-        var data = In("lorenz.csv");
-        Assert.Equal(0, Mechnn.Run("datagen", "lorenz", "--steps", "2000", "--dt", "0.005", "-o", data).ExitCode);
-        var model = In("lorenz.json");
-        Assert.Equal(0, Mechnn.Run("discover", data, "--method", "sindy", "-o", model).ExitCode);
+        var model = LorenzModel();
         var r = Mechnn.Run("simulate", model, "--x0", "1,1,1", "--t1", "1e8", "--dt", "0.01", "-o", In("sim.csv"));
         Assert.Equal(CliErrors.BadInput, r.ExitCode);
         Assert.Contains("10,000,000,001 samples are more than one trajectory can hold", r.Err);
