@@ -38,6 +38,11 @@ internal static class ClassifyCommand
     {
         if (trainCount < 10 || testCount < 10) throw new ArgumentException("--train and --test need at least 10 points.");
         if (epochs < 1) throw new ArgumentException("--epochs must be at least 1.");
+        // Each point costs about 16 float64 while generated; a training point also holds the MNN's activations for the
+        // full-batch backward pass (two 64-wide hidden layers before and after tanh, 2 dims × 10 steps × 4 outputs).
+        MemoryCheck.Require($"--train {MemoryCheck.Count(trainCount)} --test {MemoryCheck.Count(testCount)}",
+            8.0 * (16 * ((double)trainCount + testCount) + (4 * 64 + 2 * 10 * 4) * (double)trainCount),
+            "the points and one full-batch training step's activations", "lower --train (or --test)");
         // A --load run must not overwrite the recorded results unless asked to.
         var resultPath = load is null || output is not null ? Outputs.Result(output, "classify-circles.json") : null;
         Outputs.Check(("--out", resultPath), ("--save", save), ("--plot", Outputs.PlotPrefix(plotPrefix)));
@@ -61,7 +66,7 @@ internal static class ClassifyCommand
             Train(models, names, xTrain, yTrain, xTest, yTest, epochs, checkpoints, results);
             if (save is not null)
             {
-                ((MnnCircleClassifier)models[0]).Save(save);
+                SavedModel.Write("--save", save, ((MnnCircleClassifier)models[0]).Save);
                 AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the MNN classifier)");
             }
         }

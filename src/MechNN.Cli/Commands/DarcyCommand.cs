@@ -140,7 +140,7 @@ internal static class DarcyCommand
             if (!leader) return CliErrors.Ok;
             if (save is not null)
             {
-                model.Save(save);
+                SavedModel.Write("--save", save, model.Save);
                 AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/]");
             }
         }

@@ -35,6 +35,7 @@ internal static class DatagenCommand
         var (system, defaultX0) = SystemCatalog.Get(name);
         var x0 = x0Text is null ? defaultX0 : Parse.Vector(x0Text, "--x0");
         if (x0.Length != system.Dimension) throw new ArgumentException($"--x0: {system.Name} has {system.Dimension} states, got {x0.Length} values.");
+        MemoryCheck.Require($"--steps {MemoryCheck.Count(steps)}", Samples.Bytes(steps, system.Dimension, copies: 2), "the samples (clean and noisy)", "lower --steps");
         var (x, t) = system.Trajectory(x0, dt, steps);
         x = MeasurementNoise.Add(x, noise, seed);
         var names = Enumerable.Range(0, system.Dimension).Select(i => $"x{i}").ToList();

@@ -129,7 +129,7 @@ internal static class DiscoverCommand
         print.Remark($"R² = {model.Score(trajectories[0].States, trajectories[0].Times):F6} (derivatives, uniform average over states)");
         if (output is not null)
         {
-            model.Save(output);
+            SavedModel.Write("--output", output, model.Save);
             print.Remark($"wrote [green]{Markup.Escape(output)}[/]");
         }
         if (plot is not null)

@@ -81,7 +81,7 @@ internal static class FitCommand
                 results, iterations));
             if (save is not null && plan.Best is not null)
             {
-                plan.Best.Save(save);
+                SavedModel.Write("--save", save, plan.Best.Save);
                 AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the {Markup.Escape(plan.Kept!)} model of the seed with the lowest train MSE, {plan.BestTrainMse:E3})");
             }
         }

@@ -101,7 +101,7 @@ internal static class NBodyCommand
         AnsiConsole.Write(table);
         if (save is not null && best is not null)
         {
-            best.Save(save);
+            SavedModel.Write("--save", save, best.Save);
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the MNN of the seed with the lowest teacher-forced MSE)");
         }
         if (plot is not null) SavePlot(plot, protocol, results.Where(r => r.Seed == seed || r.Model == "true law").ToList());

@@ -37,6 +37,8 @@ internal static class NBodyDatagenCommand
         if (!(dt > 0)) throw new ArgumentException($"--dt must be positive (got {dt}).");
         if (!(spread > 0) || !(speed >= 0)) throw new ArgumentException("--spread must be positive and --speed ≥ 0.");
         if (!(tolerance > 0 && tolerance <= 1e-10)) throw new ArgumentException($"--tolerance must lie in (0, 1e-10] (got {tolerance}).");
+        MemoryCheck.Require($"--steps {MemoryCheck.Count(steps)} --bodies {MemoryCheck.Count(bodies)}", Samples.Bytes(steps, 4.0 * bodies, copies: 1),
+            "the samples", "lower --steps (or --bodies)");
         Outputs.CheckTrajectory("--output", output);
         var system = new NBodySystem(Enumerable.Repeat(mass, bodies).ToArray(), gravity, softening);
         var x0 = system.RandomInitialState(seed, spread, speed, com);

@@ -26,7 +26,12 @@ internal static class SimulateCommand
         Outputs.CheckTrajectory("--output", output);
         var model = DiscoveredModel.Load(modelPath);
         var x0 = Parse.Vector(x0Text, "--x0");
-        int count = (int)Math.Floor(t1 / dt + 1e-9) + 1;
+        double samples = Math.Floor(t1 / dt + 1e-9) + 1;
+        MemoryCheck.Require($"--t1 {t1:G6} --dt {dt:G6} ({MemoryCheck.Count(samples)} samples)", Samples.Bytes(samples, x0.Length, copies: 1),
+            "the simulated states", "lower --t1 or raise --dt");
+        if (samples > Array.MaxLength)
+            throw new ArgumentException($"--t1 {t1:G6} --dt {dt:G6}: {MemoryCheck.Count(samples)} samples are more than one trajectory can hold ({MemoryCheck.Count(Array.MaxLength)}): lower --t1 or raise --dt.");
+        int count = (int)samples;
         var times = Enumerable.Range(0, count).Select(i => i * dt).ToArray();
         var states = model.Simulate(x0, times);   // throws with the divergence time; nothing is written then
         Outputs.WriteTrajectory(output, new Trajectory(model.Names, times, states),

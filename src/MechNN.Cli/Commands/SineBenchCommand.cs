@@ -39,6 +39,9 @@ internal static class SineBenchCommand
     {
         var rowSets = formulations.SelectMany(f => f.Split(',')).Distinct().ToList();
         if (rowSets.Count == 0 || rowSets.Any(f => f is not ("mnn" or "smnn"))) throw new ArgumentException("--formulation takes mnn and/or smnn.");
+        // One noisy sample of the T points per iteration is drawn up front (the same targets for every model).
+        MemoryCheck.Require($"--points {MemoryCheck.Count(points)} --iterations {MemoryCheck.Count(iterations)}", 8.0 * Math.Max(points, 2) * (Math.Max(iterations, 1) + 2),
+            "the noisy targets of every iteration", "lower --points (or --iterations)");
         var data = new DampedNoisySine(Math.Max(points, 2), seed);
         // The MNN's learnable step is a sigmoid started at the grid step End/(T−1), so that step must be below 1.
         int fewest = (int)Math.Floor(data.End) + 2;

@@ -35,6 +35,10 @@ internal static class TwoBodyCommand
         CheckpointOptions.Settings checkpoints)
     {
         if (iterations < 1) throw new ArgumentException("--iterations must be ≥ 1.");
+        // The orbit (2·steps samples of 8 states) and the training windows (50 samples at stride 10: every sample five
+        // times, 8 states and 4 target positions, beside the 8-state data tensor they are cut from).
+        MemoryCheck.Require($"--steps {MemoryCheck.Count(steps)}", Samples.Bytes(2.0 * steps, 8, copies: 1) + 8.0 * (8 + 5 * 12) * steps,
+            "the orbit and its training windows", "lower --steps");
         var resultPath = load is null || output is not null ? Outputs.Result(output, "fit-two-body.json") : null;
         Outputs.Check(("--out", resultPath), ("--save", save), ("--plot", Outputs.PlotFile(plot)));
         manual_seed(seed);
@@ -62,7 +66,7 @@ internal static class TwoBodyCommand
         }
         if (save is not null)
         {
-            model.Save(save);
+            SavedModel.Write("--save", save, model.Save);
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the restricted MNN)");
         }
         // Forecast the second half from the last training state with the learned dynamics.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MechNN.Integrators;
 
 namespace MechNN.Experiments.TwoBody;
 
@@ -11,13 +12,20 @@ public sealed class TwoBodyProtocol
     /// <summary>Fewest training samples: the training windows are 50 steps long.</summary>
     public const int MinimumSteps = 100;
 
+    /// <summary>Most training samples: the orbit of 2 × this many samples fits the integrator's step budget.</summary>
+    public const int MaximumSteps = DormandPrince45.DefaultMaxSteps / 2;
+
     /// <summary>Generates the orbit of <paramref name="seed"/> (2 × <paramref name="steps"/> samples).</summary>
     /// <param name="seed">Seed of the initial state.</param>
     /// <param name="steps">Training samples; as many are forecast.</param>
-    /// <exception cref="ArgumentException"><paramref name="steps"/> is below <see cref="MinimumSteps"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="steps"/> is below <see cref="MinimumSteps"/> or above <see cref="MaximumSteps"/>.</exception>
     public TwoBodyProtocol(long seed, int steps)
     {
-        if (steps < MinimumSteps) throw new ArgumentException($"--steps must be ≥ {MinimumSteps} (got {steps})", nameof(steps));
+        if (steps < MinimumSteps) throw new ArgumentException($"--steps must be ≥ {MinimumSteps} (got {steps})");
+        // The orbit is one Dormand–Prince run over 2·steps output times, each costing at least one step.
+        if (steps > MaximumSteps)
+            throw new ArgumentException($"--steps must be ≤ {MaximumSteps:N0} (got {steps:N0}): its {2L * steps:N0} samples need at least as many integration steps, " +
+                $"more than the generator's budget of {DormandPrince45.DefaultMaxSteps:N0}");
         var (all, step) = MassRatioTrainer.Generate(seed, steps * 2);
         Steps = steps;
         Step = step;

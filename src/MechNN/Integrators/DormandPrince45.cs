@@ -9,12 +9,26 @@ public sealed class IntegrationDivergedException(double time, string why)
 }
 
 /// <summary>
+/// Thrown when an integration needs more steps than its budget allows. Not a divergence: the state is still finite; the
+/// span is too long for the budget (or the tolerance too tight, or the problem too stiff for an explicit method).
+/// </summary>
+public sealed class IntegrationBudgetExceededException(double time, double end, string why)
+    : ArithmeticException($"Integration stopped at t = {time:G6} of {end:G6}: {why}.")
+{
+    /// <summary>The time the integration reached.</summary>
+    public double Time { get; } = time;
+}
+
+/// <summary>
 /// Adaptive Dormand–Prince 5(4) for dy/dt = f(t, y) on plain arrays (data generation, simulating discovered models).
 /// Steps are clipped to land on every requested output time, so outputs are step ends, not interpolants.
 /// Error control as in common ODE suites: RMS of e_i / (atol + rtol·max(|y_i|, |y_new,i|)) ≤ 1.
 /// </summary>
-public sealed class DormandPrince45(double relativeTolerance = 1e-8, double absoluteTolerance = 1e-10, int maxSteps = 10_000_000)
+public sealed class DormandPrince45(double relativeTolerance = 1e-8, double absoluteTolerance = 1e-10, int maxSteps = DormandPrince45.DefaultMaxSteps)
 {
+    /// <summary>The default step budget of one integration: every output time costs at least one step.</summary>
+    public const int DefaultMaxSteps = 10_000_000;
+
     private static readonly double[] C = { 0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1 };
     private static readonly double[][] A =
     {
@@ -35,6 +49,10 @@ public sealed class DormandPrince45(double relativeTolerance = 1e-8, double abso
         if (times.Count < 1) throw new ArgumentException("At least one output time is needed.", nameof(times));
         for (int o = 1; o < times.Count; o++)
             if (!(times[o] > times[o - 1])) throw new ArgumentException($"Output times must increase (times[{o}] = {times[o]} ≤ times[{o - 1}]).", nameof(times));
+        // Steps are clipped to land on every output time, so fewer steps than output intervals can never finish.
+        if (times.Count - 1 > maxSteps)
+            throw new IntegrationBudgetExceededException(times[0], times[^1],
+                $"{times.Count - 1:N0} output intervals need at least as many steps, more than the budget of {maxSteps:N0}");
         int n = y0.Length;
         var result = new double[times.Count][];
         result[0] = (double[])y0.Clone();
@@ -49,7 +67,9 @@ public sealed class DormandPrince45(double relativeTolerance = 1e-8, double abso
             double target = times[o];
             while (t < target)
             {
-                if (++steps > maxSteps) throw new IntegrationDivergedException(t, $"more than {maxSteps} steps");
+                if (++steps > maxSteps)
+                    throw new IntegrationBudgetExceededException(t, times[^1],
+                        $"the budget of {maxSteps:N0} steps ran out (not a divergence: the state is finite; a shorter span, fewer output times or a looser tolerance needs fewer steps)");
                 bool last = t + h >= target;
                 double step = last ? target - t : h;
                 k[0] = f(t, y);

@@ -33,4 +33,26 @@ public class DormandPrinceTests
             new DormandPrince45().Integrate((_, s) => new[] { s[0] * s[0] }, new[] { 1.0 }, new[] { 0.0, 2.0 }));
         Assert.InRange(ex.Time, 0.99, 1.001);
     }
+
+    [Fact]
+    public void AStepBudgetThatRunsOutIsNotCalledADivergence()
+    {
+        // A finite oscillator over a long span: the 100-step budget runs out long before t = 1000.
+        var ex = Assert.Throws<IntegrationBudgetExceededException>(() =>
+            new DormandPrince45(maxSteps: 100).Integrate((_, s) => new[] { s[1], -s[0] }, new[] { 0.0, 1.0 }, new[] { 0.0, 1000.0 }));
+        Assert.DoesNotContain("diverged", ex.Message);
+        Assert.Contains("budget of 100 steps ran out", ex.Message);
+        Assert.InRange(ex.Time, 1e-9, 999);
+    }
+
+    [Fact]
+    public void MoreOutputTimesThanTheBudgetAreRefusedBeforeIntegrating()
+    {
+        int calls = 0;
+        var times = Enumerable.Range(0, 11).Select(i => (double)i).ToArray();
+        var ex = Assert.Throws<IntegrationBudgetExceededException>(() =>
+            new DormandPrince45(maxSteps: 5).Integrate((_, s) => { calls++; return new[] { -s[0] }; }, new[] { 1.0 }, times));
+        Assert.Contains("10 output intervals need at least as many steps, more than the budget of 5", ex.Message);
+        Assert.Equal(0, calls);
+    }
 }
