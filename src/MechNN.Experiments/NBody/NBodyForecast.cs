@@ -131,9 +131,11 @@ public sealed class NBodyForecast
     /// <param name="batches">Mini-batches of window starts.</param>
     /// <param name="step">Step index.</param>
     /// <returns>The scalar loss.</returns>
-    public Tensor MnnLoss(NBodyMnnForecaster model, Minibatches batches, int step)
+    public Tensor MnnLoss(NBodyMnnForecaster model, Minibatches batches, int step) => MnnLoss(model, tensor(batches.Indices(step), device: Device));
+
+    private Tensor MnnLoss(NBodyMnnForecaster model, Tensor starts)
     {
-        var window = Windows(tensor(batches.Indices(step), device: Device));
+        var window = Windows(starts);
         return (model.forward(window.narrow(1, 0, Observed)) - window).square().mean();
     }
 
@@ -142,10 +144,32 @@ public sealed class NBodyForecast
     /// <param name="batches">Mini-batches of window starts.</param>
     /// <param name="step">Step index.</param>
     /// <returns>The scalar loss.</returns>
-    public Tensor NeuralOdeLoss(NBodyNeuralOde model, Minibatches batches, int step)
+    public Tensor NeuralOdeLoss(NBodyNeuralOde model, Minibatches batches, int step) => NeuralOdeLoss(model, tensor(batches.Indices(step), device: Device));
+
+    private Tensor NeuralOdeLoss(NBodyNeuralOde model, Tensor starts) =>
+        (model.forward(LastObserved(starts)) - Windows(starts).narrow(1, Observed, Observed)).square().mean();
+
+    /// <summary>
+    /// Mini-batch starts on the data's device, uploaded once per epoch: a copy from host memory at every step would
+    /// make the host wait for the GPU's queue to drain each time.
+    /// </summary>
+    private sealed class DeviceBatches(Minibatches batches, Device device)
     {
-        var starts = tensor(batches.Indices(step), device: Device);
-        return (model.forward(LastObserved(starts)) - Windows(starts).narrow(1, Observed, Observed)).square().mean();
+        private int _epoch = -1;
+        private Tensor? _order;
+
+        public Tensor Starts(int step)
+        {
+            int epoch = batches.Epoch(step), first = epoch * batches.PerEpoch;
+            if (epoch != _epoch)
+            {
+                _order?.Dispose();
+                var order = Enumerable.Range(first, batches.PerEpoch).SelectMany(batches.Indices).ToArray();
+                _order = tensor(order, device: device).DetachFromDisposeScope();   // outlives the trainer's per-step scope
+                _epoch = epoch;
+            }
+            return _order!.narrow(0, (long)(step - first) * batches.BatchSize, batches.Indices(step).Length);
+        }
     }
 
     /// <summary>Trains the MNN on the training windows.</summary>
@@ -158,8 +182,8 @@ public sealed class NBodyForecast
     public TrainingResult Train(NBodyMnnForecaster model, TrainingOptions options, int batchSize = 30, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default)
     {
-        var batches = new Minibatches(TrainWindows, batchSize, options.Seed ?? 0);
-        return new Trainer(model, WithValidation(options, () => ValidationMse(model))).Fit(step => MnnLoss(model, batches, step), progress, cancellation);
+        var batches = new DeviceBatches(new Minibatches(TrainWindows, batchSize, options.Seed ?? 0), Device);
+        return new Trainer(model, WithValidation(options, () => ValidationMse(model))).Fit(step => MnnLoss(model, batches.Starts(step)), progress, cancellation);
     }
 
     /// <summary>Trains the Neural ODE on the same windows and mini-batches.</summary>
@@ -172,8 +196,8 @@ public sealed class NBodyForecast
     public TrainingResult Train(NBodyNeuralOde model, TrainingOptions options, int batchSize = 30, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default)
     {
-        var batches = new Minibatches(TrainWindows, batchSize, options.Seed ?? 0);
-        return new Trainer(model, WithValidation(options, () => ValidationMse(model))).Fit(step => NeuralOdeLoss(model, batches, step), progress, cancellation);
+        var batches = new DeviceBatches(new Minibatches(TrainWindows, batchSize, options.Seed ?? 0), Device);
+        return new Trainer(model, WithValidation(options, () => ValidationMse(model))).Fit(step => NeuralOdeLoss(model, batches.Starts(step)), progress, cancellation);
     }
 
     /// <summary>The options with the validation metric, when windows are held out and the caller set none.</summary>
