@@ -25,20 +25,28 @@ internal static class NBodyCommand
         var mass = new Option<double>("--mass") { Description = "True law (the floor): mass of every body.", DefaultValueFactory = _ => 8 };
         var gravity = new Option<double>("--G") { Description = "True law: gravitational constant.", DefaultValueFactory = _ => 2 };
         var softening = new Option<double>("--softening") { Description = "True law: softening length.", DefaultValueFactory = _ => 0 };
+        var validation = new Option<int>("--validation") { Description = "Hold out the last K windows of the training half (no training window overlaps them): their teacher-forced MSE is reported and decides which seed's MNN --save keeps. 0: none (--save then goes by the final training loss).", DefaultValueFactory = _ => 0 };
+        var validateEvery = new Option<int>("--validate-every") { Description = "Steps between validations (a multiple of the report interval, 10).", DefaultValueFactory = _ => 10 };
+        var models = new Option<string>("--models") { Description = "Models to train, comma-separated: mnn, node (one per device command when each needs its own wall-time budget).", DefaultValueFactory = _ => "mnn,node" };
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
         var plot = new Option<string?>("--plot") { Description = "Image (format by extension: .png, .jpg, .bmp, .webp): true vs MNN vs Neural ODE orbits over the first 500 rollout steps (first seed)." };
         var output = new Option<string?>("--out") { Description = "Results JSON to write." };
         var files = new ModelFileOptions();
         var command = new Command("n-body", "Windows of 50 observed steps → the next 50: train on the first half, forecast the second; MNN vs Neural ODE vs the true law.")
-            { data, steps, batch, rate, hidden, nodeHidden, seed, seeds, mass, gravity, softening, device, plot, output };
+            { data, steps, batch, rate, hidden, nodeHidden, seed, seeds, validation, validateEvery, models, mass, gravity, softening, device, plot, output };
         files.AddTo(command);
         var checkpoint = new CheckpointOptions();
         checkpoint.AddTo(command);
         command.SetAction(p =>
         {
             var (save, load) = files.Get(p);
+            var chosen = p.GetValue(models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (chosen.Length == 0 || chosen.Any(m => m is not ("mnn" or "node")))
+                throw new ArgumentException($"--models takes mnn, node or mnn,node (got '{p.GetValue(models)}').");
+            var split = new Validation(p.GetValue(validation), p.GetValue(validateEvery));
+            if (split.Every < 1 || split.Every % ReportEvery != 0) throw new ArgumentException($"--validate-every must be a positive multiple of {ReportEvery} (got {split.Every}).");
             return Run(p, p.GetValue(data)!, p.GetValue(steps), p.GetValue(batch), p.GetValue(rate), p.GetValue(hidden), p.GetValue(nodeHidden), p.GetValue(seed),
-                p.GetValue(seeds), new NBodySystemSpec(p.GetValue(mass), p.GetValue(gravity), p.GetValue(softening)), BenchCommand.ParseDevice(p.GetValue(device)!),
+                p.GetValue(seeds), split, chosen.Contains("mnn"), chosen.Contains("node"), new NBodySystemSpec(p.GetValue(mass), p.GetValue(gravity), p.GetValue(softening)), BenchCommand.ParseDevice(p.GetValue(device)!),
                 p.GetValue(plot), p.GetValue(output), save, load, checkpoint.Get(p));
         });
         return command;
@@ -46,17 +54,23 @@ internal static class NBodyCommand
 
     private sealed record NBodySystemSpec(double Mass, double Gravity, double Softening);
 
-    private static int Run(ParseResult parse, string path, int steps, int batch, double rate, int hidden, int nodeHidden, long seed, int seeds, NBodySystemSpec law, Device device,
+    /// <summary>Held-out windows and the steps between their evaluations.</summary>
+    private sealed record Validation(int Windows, int Every);
+
+    private static readonly int ReportEvery = NBodyForecast.Protocol(1, 0).ReportEvery;
+
+    private static int Run(ParseResult parse, string path, int steps, int batch, double rate, int hidden, int nodeHidden, long seed, int seeds, Validation validation,
+        bool trainMnn, bool trainNode, NBodySystemSpec law, Device device,
         string? plot, string? output, string? save, string? load, CheckpointOptions.Settings checkpoints)
     {
         if (steps < 1 || batch < 1 || seeds < 1) throw new ArgumentException("--steps, --batch and --seeds must be at least 1.");
         if (!(rate > 0)) throw new ArgumentException($"--lr must be positive (got {rate}).");
         Outputs.Check(("--out", output), ("--save", save), ("--plot", Outputs.PlotFile(plot)));
-        var protocol = NBodyForecast.FromTrajectory(TrajectoryFiles.Read(path), device: device);
+        var protocol = NBodyForecast.FromTrajectory(TrajectoryFiles.Read(path), device: device, validation: validation.Windows);
         var system = new NBodySystem(Enumerable.Repeat(law.Mass, protocol.Bodies).ToArray(), law.Gravity, law.Softening);
         var results = new List<NBodyForecastResult>();
         NBodyMnnForecaster? best = null;
-        double bestTeacher = double.PositiveInfinity;
+        double bestScore = double.PositiveInfinity;
         if (load is not null)
         {
             var model = NBodyMnnForecaster.Load(ModelFile.Load(load));
@@ -71,14 +85,20 @@ internal static class NBodyCommand
             {
                 for (long s = seed; s < seed + seeds; s++)
                 {
-                    var options = NBodyForecast.Protocol(steps, s) with { LearningRate = rate };
-                    manual_seed(s);
-                    var mnn = new NBodyMnnForecaster(protocol.Bodies, protocol.Observed, protocol.PositionScale, protocol.Step, hidden);
-                    mnn.to(device);
-                    var run = protocol.Train(mnn, checkpoints.Apply(options, $"seed{s}-mnn"), batch, display.Add($"seed {s}: MNN", steps), cancel);
-                    var r = protocol.Evaluate(mnn, s, run);
-                    results.Add(r);
-                    if (r.TeacherForcedMse < bestTeacher || best is null) { best = mnn; bestTeacher = r.TeacherForcedMse; }
+                    var options = NBodyForecast.Protocol(steps, s) with { LearningRate = rate, ValidateEvery = validation.Every };
+                    if (trainMnn)
+                    {
+                        manual_seed(s);
+                        var mnn = new NBodyMnnForecaster(protocol.Bodies, protocol.Observed, protocol.PositionScale, protocol.Step, hidden);
+                        mnn.to(device);
+                        var run = protocol.Train(mnn, checkpoints.Apply(options, $"seed{s}-mnn"), batch, display.Add($"seed {s}: MNN", steps), cancel);
+                        var r = protocol.Evaluate(mnn, s, run);
+                        results.Add(r);
+                        // Chosen on the held-out training windows (or the training loss), never on the evaluated second half.
+                        double score = r.Validation ?? r.FinalLoss;
+                        if (score < bestScore || best is null) { best = mnn; bestScore = score; }
+                    }
+                    if (!trainNode) continue;
                     manual_seed(s);
                     var node = new NBodyNeuralOde(protocol.Bodies, protocol.Observed, protocol.Step, protocol.PositionScale, protocol.VelocityScale, nodeHidden);
                     node.to(device);
@@ -93,16 +113,16 @@ internal static class NBodyCommand
         var title = load is null
             ? $"{protocol.Bodies}-body forecast, steps {protocol.TrainSteps}–{protocol.States.Length}: {steps} Adam steps (lr {rate:G3}, batch {batch}) per model, {seeds} seed(s)"
             : $"{protocol.Bodies}-body forecast, steps {protocol.TrainSteps}–{protocol.States.Length}: MNN loaded from {load} (no training)";
-        var table = new Table().Title(Markup.Escape(title)).AddColumns(new[] { "model", "seed", "final loss", "teacher-forced MSE" }
+        var table = new Table().Title(Markup.Escape(title)).AddColumns(new[] { "model", "seed", "final loss", $"validation MSE ({validation.Windows} windows)", "teacher-forced MSE" }
             .Concat(horizons.Select(h => $"rollout MSE @{h}")).Append("train s").ToArray());
         foreach (var r in results)
-            table.AddRow(new[] { r.Model, r.Model == "true law" ? "–" : r.Seed.ToString(), Fmt(r.FinalLoss), Fmt(r.TeacherForcedMse) }
+            table.AddRow(new[] { r.Model, r.Model == "true law" ? "–" : r.Seed.ToString(), Fmt(r.FinalLoss), r.Validation is { } v ? Fmt(v) : "–", Fmt(r.TeacherForcedMse) }
                 .Concat(horizons.Select(h => Fmt(r.RolloutMse[h]))).Append(r.Seconds.ToString("F0")).Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
         if (save is not null && best is not null)
         {
             SavedModel.Write("--save", save, best.Save);
-            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the MNN of the seed with the lowest teacher-forced MSE)");
+            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(save)}[/] (the MNN of the seed with the lowest {(validation.Windows > 0 ? "validation MSE" : "final training loss")})");
         }
         if (plot is not null) SavePlot(plot, protocol, results.Where(r => r.Seed == seed || r.Model == "true law").ToList());
         if (output is not null)
@@ -110,10 +130,12 @@ internal static class NBodyCommand
             {
                 data = path, bodies = protocol.Bodies, trainSteps = protocol.TrainSteps, samples = protocol.States.Length,
                 steps = load is null ? steps : 0, batch, learningRate = rate, hidden, nodeHidden, seeds, loaded = load,
+                validationWindows = validation.Windows, trainWindows = protocol.TrainWindows, validateEvery = validation.Every,
                 results = results.Select(r => new
                 {
-                    r.Model, r.Seed, r.Steps, r.FinalLoss, r.TeacherForcedMse, r.Seconds,
+                    r.Model, r.Seed, r.Steps, r.FinalLoss, r.Validation, r.TeacherForcedMse, r.Seconds,
                     rolloutMse = r.RolloutMse.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
+                    validationHistory = r.ValidationHistory.Select(v => new { step = v.Step, mse = v.Value }),
                 }),
             });
         return 0;

@@ -14,9 +14,11 @@ namespace MechNN.Experiments.NBody;
 /// <param name="TeacherForcedMse">Position MSE of the forecast halves of the windows of the second half, each from true observations.</param>
 /// <param name="RolloutMse">Horizon → position MSE averaged over the first that many rollout steps (NaN: diverged).</param>
 /// <param name="Rollout">The rollout's positions, (horizon steps, N, 2) flattened per step to 2N values.</param>
-/// <param name="Seconds">Training time.</param>
+/// <param name="Seconds">Training wall time (all processes of a resumed run).</param>
+/// <param name="Validation">Teacher-forced MSE of the evaluated model on the held-out windows of the training half (null: none held out).</param>
+/// <param name="ValidationHistory">The same during training, as (step, MSE) (empty: none held out, or no training).</param>
 public sealed record NBodyForecastResult(string Model, long Seed, int Steps, double FinalLoss, double TeacherForcedMse,
-    IReadOnlyDictionary<int, double> RolloutMse, double[][] Rollout, double Seconds);
+    IReadOnlyDictionary<int, double> RolloutMse, double[][] Rollout, double Seconds, double? Validation, IReadOnlyList<(int Step, double Value)> ValidationHistory);
 
 /// <summary>
 /// The N-body forecasting protocol (paper §5.5): train on the first half of one trajectory in windows of
@@ -34,8 +36,9 @@ public sealed class NBodyForecast
     /// <param name="trainSteps">Samples of the training half (the rest is evaluated).</param>
     /// <param name="observed">Observed steps per window (and steps forecast per window).</param>
     /// <param name="device">Where the data and the models live (CPU when null).</param>
-    /// <exception cref="ArgumentException">The states are not 4N wide, or too short for a window on either side of the split.</exception>
-    public NBodyForecast(double[][] states, double step, int trainSteps, int observed = 50, Device? device = null)
+    /// <param name="validation">Windows held out at the end of the training half (see <see cref="ValidationWindows"/>); 0: none.</param>
+    /// <exception cref="ArgumentException">The states are not 4N wide, too short for a window on either side of the split, or the validation windows leave no training window.</exception>
+    public NBodyForecast(double[][] states, double step, int trainSteps, int observed = 50, Device? device = null, int validation = 0)
     {
         Device = device ?? CPU;
         if (states.Length == 0 || states[0].Length < 8 || states[0].Length % 4 != 0)
@@ -45,6 +48,10 @@ public sealed class NBodyForecast
         if (observed < 2) throw new ArgumentException($"the window needs at least 2 observed steps (got {observed})");
         if (trainSteps < 2 * observed || states.Length - trainSteps < 2 * observed)
             throw new ArgumentException($"{states.Length} samples split at {trainSteps} leave fewer than {2 * observed} samples (one window) on a side");
+        int windows = trainSteps - 2 * observed + 1;
+        if (validation < 0 || validation > 0 && windows - validation - 2 * observed + 1 < 1)
+            throw new ArgumentException($"--validation {validation}: must be ≥ 0 and leave a training window before the held-out ones (at most {Math.Max(0, windows - 2 * observed)} of the {windows} windows of the training half)");
+        ValidationWindows = validation;
         Bodies = states[0].Length / 4;
         Step = step;
         TrainSteps = trainSteps;
@@ -61,15 +68,16 @@ public sealed class NBodyForecast
     /// <param name="trajectory">The trajectory.</param>
     /// <param name="observed">Observed steps per window.</param>
     /// <param name="device">Where the data and the models live (CPU when null).</param>
+    /// <param name="validation">Windows held out at the end of the training half; 0: none.</param>
     /// <returns>The protocol, split in half.</returns>
     /// <exception cref="ArgumentException">Non-uniform time step, or a shape the protocol cannot use.</exception>
-    public static NBodyForecast FromTrajectory(Trajectory trajectory, int observed = 50, Device? device = null)
+    public static NBodyForecast FromTrajectory(Trajectory trajectory, int observed = 50, Device? device = null, int validation = 0)
     {
         var t = trajectory.Times;
         double step = t[1] - t[0];
         for (int i = 2; i < t.Length; i++)
             if (Math.Abs(t[i] - t[i - 1] - step) > 1e-9 * Math.Max(1, step)) throw new ArgumentException($"the time step is not uniform (sample {i} breaks it)");
-        return new NBodyForecast(trajectory.States, step, trajectory.States.Length / 2, observed, device);
+        return new NBodyForecast(trajectory.States, step, trajectory.States.Length / 2, observed, device, validation);
     }
 
     /// <summary>Where the data lives; models must be moved there.</summary>
@@ -96,8 +104,17 @@ public sealed class NBodyForecast
     /// <summary>RMS velocity over the training half.</summary>
     public double VelocityScale { get; }
 
-    /// <summary>Training windows: every start s with s + 2·observed ≤ the split.</summary>
-    public int TrainWindows => TrainSteps - 2 * Observed + 1;
+    /// <summary>
+    /// Validation windows: the last this many window starts of the training half. The training windows stop where they
+    /// begin (no training window shares a sample with one), so model choices made on them never see steps 2000–4000.
+    /// </summary>
+    public int ValidationWindows { get; }
+
+    /// <summary>Training windows: every start s with s + 2·observed ≤ the split, or ≤ the first validation window's start when windows are held out.</summary>
+    public int TrainWindows => ValidationWindows == 0 ? TrainSteps - 2 * Observed + 1 : TrainSteps - 4 * Observed + 2 - ValidationWindows;
+
+    /// <summary>Start of the first validation window.</summary>
+    private int FirstValidationStart => TrainSteps - 2 * Observed + 1 - ValidationWindows;
 
     /// <summary>The protocol's optimiser settings: Adam 1e-4 (the reference's), the given step budget.</summary>
     /// <param name="steps">Adam steps.</param>
@@ -114,9 +131,11 @@ public sealed class NBodyForecast
     /// <param name="batches">Mini-batches of window starts.</param>
     /// <param name="step">Step index.</param>
     /// <returns>The scalar loss.</returns>
-    public Tensor MnnLoss(NBodyMnnForecaster model, Minibatches batches, int step)
+    public Tensor MnnLoss(NBodyMnnForecaster model, Minibatches batches, int step) => MnnLoss(model, tensor(batches.Indices(step), device: Device));
+
+    private Tensor MnnLoss(NBodyMnnForecaster model, Tensor starts)
     {
-        var window = Windows(tensor(batches.Indices(step), device: Device));
+        var window = Windows(starts);
         return (model.forward(window.narrow(1, 0, Observed)) - window).square().mean();
     }
 
@@ -125,12 +144,32 @@ public sealed class NBodyForecast
     /// <param name="batches">Mini-batches of window starts.</param>
     /// <param name="step">Step index.</param>
     /// <returns>The scalar loss.</returns>
-    public Tensor NeuralOdeLoss(NBodyNeuralOde model, Minibatches batches, int step)
+    public Tensor NeuralOdeLoss(NBodyNeuralOde model, Minibatches batches, int step) => NeuralOdeLoss(model, tensor(batches.Indices(step), device: Device));
+
+    private Tensor NeuralOdeLoss(NBodyNeuralOde model, Tensor starts) =>
+        (model.forward(LastObserved(starts)) - Windows(starts).narrow(1, Observed, Observed)).square().mean();
+
+    /// <summary>
+    /// Mini-batch starts on the data's device, uploaded once per epoch: a copy from host memory at every step would
+    /// make the host wait for the GPU's queue to drain each time.
+    /// </summary>
+    private sealed class DeviceBatches(Minibatches batches, Device device)
     {
-        var starts = tensor(batches.Indices(step), device: Device);
-        var window = Windows(starts);
-        var last = _states.index_select(0, starts + (Observed - 1));
-        return (model.forward(last) - window.narrow(1, Observed, Observed)).square().mean();
+        private int _epoch = -1;
+        private Tensor? _order;
+
+        public Tensor Starts(int step)
+        {
+            int epoch = batches.Epoch(step), first = epoch * batches.PerEpoch;
+            if (epoch != _epoch)
+            {
+                _order?.Dispose();
+                var order = Enumerable.Range(first, batches.PerEpoch).SelectMany(batches.Indices).ToArray();
+                _order = tensor(order, device: device).DetachFromDisposeScope();   // outlives the trainer's per-step scope
+                _epoch = epoch;
+            }
+            return _order!.narrow(0, (long)(step - first) * batches.BatchSize, batches.Indices(step).Length);
+        }
     }
 
     /// <summary>Trains the MNN on the training windows.</summary>
@@ -143,8 +182,8 @@ public sealed class NBodyForecast
     public TrainingResult Train(NBodyMnnForecaster model, TrainingOptions options, int batchSize = 30, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default)
     {
-        var batches = new Minibatches(TrainWindows, batchSize, options.Seed ?? 0);
-        return new Trainer(model, options).Fit(step => MnnLoss(model, batches, step), progress, cancellation);
+        var batches = new DeviceBatches(new Minibatches(TrainWindows, batchSize, options.Seed ?? 0), Device);
+        return new Trainer(model, WithValidation(options, () => ValidationMse(model))).Fit(step => MnnLoss(model, batches.Starts(step)), progress, cancellation);
     }
 
     /// <summary>Trains the Neural ODE on the same windows and mini-batches.</summary>
@@ -157,8 +196,49 @@ public sealed class NBodyForecast
     public TrainingResult Train(NBodyNeuralOde model, TrainingOptions options, int batchSize = 30, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default)
     {
-        var batches = new Minibatches(TrainWindows, batchSize, options.Seed ?? 0);
-        return new Trainer(model, options).Fit(step => NeuralOdeLoss(model, batches, step), progress, cancellation);
+        var batches = new DeviceBatches(new Minibatches(TrainWindows, batchSize, options.Seed ?? 0), Device);
+        return new Trainer(model, WithValidation(options, () => ValidationMse(model))).Fit(step => NeuralOdeLoss(model, batches.Starts(step)), progress, cancellation);
+    }
+
+    /// <summary>The options with the validation metric, when windows are held out and the caller set none.</summary>
+    private TrainingOptions WithValidation(TrainingOptions options, Func<double> metric) =>
+        ValidationWindows == 0 || options.Validation is not null ? options : options with { Validation = metric };
+
+    /// <summary>Starts of the validation windows.</summary>
+    private long[] ValidationStarts() => Enumerable.Range(FirstValidationStart, ValidationWindows).Select(s => (long)s).ToArray();
+
+    /// <summary>The MNN's teacher-forced forecast-half MSE on the validation windows (what model choices are made on).</summary>
+    /// <param name="model">The MNN.</param>
+    /// <returns>The MSE (NaN when no windows are held out).</returns>
+    public double ValidationMse(NBodyMnnForecaster model) => ValidationWindows == 0 ? double.NaN : TeacherForced(ValidationStarts(), w => ForecastHalf(model, w));
+
+    /// <summary>The Neural ODE's teacher-forced forecast MSE on the validation windows.</summary>
+    /// <param name="model">The Neural ODE.</param>
+    /// <returns>The MSE (NaN when no windows are held out).</returns>
+    public double ValidationMse(NBodyNeuralOde model) => ValidationWindows == 0 ? double.NaN : TeacherForced(ValidationStarts(), w => model.forward(LastObserved(w)));
+
+    /// <summary>The MNN's positions over the forecast half of each window, from its observed half.</summary>
+    private Tensor ForecastHalf(NBodyMnnForecaster model, Tensor starts) => model.forward(Windows(starts).narrow(1, 0, Observed)).narrow(1, Observed, Observed);
+
+    /// <summary>The true states at the last observed step of the windows starting at <paramref name="starts"/>.</summary>
+    private Tensor LastObserved(Tensor starts) => _states.index_select(0, starts + (Observed - 1));
+
+    /// <summary>
+    /// Position MSE of <paramref name="forecast"/> (window starts → (W, observed, N, 2)) against the forecast halves,
+    /// without gradients, in chunks of windows so a long set never holds one huge graph-free batch on the device.
+    /// </summary>
+    private double TeacherForced(long[] starts, Func<Tensor, Tensor> forecast, int chunk = 256)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        Tensor? sum = null;
+        for (int first = 0; first < starts.Length; first += chunk)
+        {
+            var part = tensor(starts.Skip(first).Take(chunk).ToArray(), device: Device);
+            var error = (forecast(part) - Windows(part).narrow(1, Observed, Observed)).square().sum();
+            sum = sum is null ? error : sum + error;
+        }
+        return sum is null ? double.NaN : sum.item<double>() / ((double)starts.Length * Observed * Bodies * 2);
     }
 
     /// <summary>Starts of the evaluation windows: their forecast halves tile the second half.</summary>
@@ -185,11 +265,9 @@ public sealed class NBodyForecast
     /// <returns>The metrics.</returns>
     public NBodyForecastResult Evaluate(NBodyMnnForecaster model, long seed, TrainingResult? run)
     {
+        double teacher = TeacherForced(EvaluationStarts(), w => ForecastHalf(model, w));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var starts = tensor(EvaluationStarts(), device: Device);
-        var windows = Windows(starts);
-        double teacher = (model.forward(windows.narrow(1, 0, Observed)).narrow(1, Observed, Observed) - windows.narrow(1, Observed, Observed)).square().mean().item<double>();
         int horizon = States.Length - TrainSteps;
         var context = _positions.narrow(0, TrainSteps - Observed, Observed).unsqueeze(0);
         var pieces = new List<Tensor>();
@@ -200,7 +278,7 @@ public sealed class NBodyForecast
             context = next;
         }
         var rollout = cat(pieces, 0).narrow(0, 0, horizon);
-        return Result("MNN", seed, run, teacher, rollout);
+        return Result("MNN", seed, run, teacher, rollout, ValidationWindows == 0 ? null : ValidationMse(model));
     }
 
     /// <summary>Evaluates the Neural ODE the same way; its rollout integrates on from the true state at the last training sample.</summary>
@@ -210,15 +288,12 @@ public sealed class NBodyForecast
     /// <returns>The metrics.</returns>
     public NBodyForecastResult Evaluate(NBodyNeuralOde model, long seed, TrainingResult? run)
     {
+        double teacher = TeacherForced(EvaluationStarts(), w => model.forward(LastObserved(w)));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var starts = tensor(EvaluationStarts(), device: Device);
-        var windows = Windows(starts);
-        var last = _states.index_select(0, starts + (Observed - 1));
-        double teacher = (model.forward(last) - windows.narrow(1, Observed, Observed)).square().mean().item<double>();
         int horizon = States.Length - TrainSteps;
         var rollout = model.Integrate(_states.narrow(0, TrainSteps - 1, 1), horizon).squeeze(0).reshape(horizon, Bodies, 4).narrow(-1, 0, 2);
-        return Result("Neural ODE", seed, run, teacher, rollout);
+        return Result("Neural ODE", seed, run, teacher, rollout, ValidationWindows == 0 ? null : ValidationMse(model));
     }
 
     /// <summary>The floor: the true law integrated (Dormand–Prince, rtol = atol = 1e-10) from the true states, evaluated alike.</summary>
@@ -244,10 +319,10 @@ public sealed class NBodyForecast
         var rolled = solver.Integrate((_, x) => system.Derivative(x), States[TrainSteps - 1], rolloutTimes).Skip(1)
             .SelectMany(x => Enumerable.Range(0, Bodies).SelectMany(b => new[] { x[4 * b], x[4 * b + 1] })).ToArray();
         using var scope = NewDisposeScope();
-        return Result("true law", 0, null, sum / count, tensor(rolled, dtype: ScalarType.Float64, device: Device).reshape(horizon, Bodies, 2));
+        return Result("true law", 0, null, sum / count, tensor(rolled, dtype: ScalarType.Float64, device: Device).reshape(horizon, Bodies, 2), null);
     }
 
-    private NBodyForecastResult Result(string name, long seed, TrainingResult? run, double teacher, Tensor rollout)
+    private NBodyForecastResult Result(string name, long seed, TrainingResult? run, double teacher, Tensor rollout, double? validation)
     {
         int horizon = (int)rollout.size(0);
         var truth = _positions.narrow(0, TrainSteps, horizon);
@@ -257,6 +332,6 @@ public sealed class NBodyForecast
         var positions = rollout.reshape(horizon, 2 * Bodies).cpu().data<double>().ToArray();
         var rows = Enumerable.Range(0, horizon).Select(i => positions.AsSpan(i * 2 * Bodies, 2 * Bodies).ToArray()).ToArray();
         return new NBodyForecastResult(name, seed, run?.Steps ?? 0, run?.FinalLoss ?? double.NaN, double.IsFinite(teacher) ? teacher : double.NaN, mse, rows,
-            run?.Elapsed.TotalSeconds ?? 0);
+            run?.TotalElapsed.TotalSeconds ?? 0, validation, run?.ValidationHistory ?? Array.Empty<(int, double)>());
     }
 }

@@ -49,11 +49,7 @@ public sealed class NBodyNeuralOde : nn.Module<Tensor, Tensor>
     /// <summary>The learned field at states (…, 4N).</summary>
     /// <param name="state">States.</param>
     /// <returns>Their time derivatives.</returns>
-    public Tensor Field(Tensor state)
-    {
-        var s = _scale.to(state.device);
-        return s * _field.forward(state / s);
-    }
+    public Tensor Field(Tensor state) => FoldedField(state.device)(state);
 
     /// <summary>States after 1…<paramref name="steps"/> sample spacings.</summary>
     /// <param name="state">(B, 4N) starting states.</param>
@@ -61,8 +57,29 @@ public sealed class NBodyNeuralOde : nn.Module<Tensor, Tensor>
     /// <returns>(B, steps, 4N).</returns>
     public Tensor Integrate(Tensor state, int steps)
     {
+        var field = FoldedField(state.device);
         var times = Enumerable.Range(0, steps + 1).Select(i => i * Step).ToArray();
-        return Rk4.Integrate((_, z) => Field(z), state, times).narrow(0, 1, steps).permute(1, 0, 2);
+        return Rk4.Integrate((_, z) => field(z), state, times).narrow(0, 1, steps).permute(1, 0, 2);
+    }
+
+    /// <summary>
+    /// z ↦ s ⊙ f(z / s) with the scales folded into the first layer's columns and the last layer's rows, once per call
+    /// rather than at each of the 4 field evaluations of every RK4 step: the same function and gradients, two tensor
+    /// ops fewer per evaluation (the field is small, so on a GPU its cost is the number of kernels).
+    /// </summary>
+    private Func<Tensor, Tensor> FoldedField(Device device)
+    {
+        var s = _scale.to(device);
+        var layers = _field.children().OfType<Linear>().ToList();
+        var first = layers[0].weight! / s;                                   // W₁ diag(1/s)
+        var last = layers[^1].weight! * s.unsqueeze(1);                      // diag(s) W₄
+        var lastBias = layers[^1].bias! * s;
+        return z =>
+        {
+            var h = nn.functional.linear(z, first, layers[0].bias);
+            for (int i = 1; i < layers.Count - 1; i++) h = layers[i].forward(h.tanh_());
+            return nn.functional.linear(h.tanh_(), last, lastBias);
+        };
     }
 
     /// <summary>Positions of the next <see cref="Horizon"/> steps.</summary>

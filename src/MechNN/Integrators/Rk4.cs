@@ -24,11 +24,13 @@ public static class Rk4
             for (int s = 0; s < substeps; s++)
             {
                 double t = times[k] + s * h;
+                // Fused scaled adds (z + α·k is one op): 7 tensor ops per step instead of 13, which is what a small
+                // field on a GPU pays for (kernel launches, not arithmetic).
                 var k1 = field(t, z);
-                var k2 = field(t + h / 2, z + (h / 2) * k1);
-                var k3 = field(t + h / 2, z + (h / 2) * k2);
-                var k4 = field(t + h, z + h * k3);
-                z = z + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+                var k2 = field(t + h / 2, z.add(k1, h / 2));
+                var k3 = field(t + h / 2, z.add(k2, h / 2));
+                var k4 = field(t + h, z.add(k3, h));
+                z = z.add(k1.add(k2.add(k3), 2).add(k4), h / 6);
             }
             states.Add(z);
         }

@@ -88,7 +88,7 @@ public sealed class Trainer
             {
                 if (replicas is null ? cancellation.IsCancellationRequested : stop)
                 {
-                    Checkpoint(state, adam);
+                    Checkpoint(state, adam, clock);
                     throw new OperationCanceledException($"training cancelled after step {state.Step} of {o.Steps}" +
                         (o.CheckpointPath is { } saved ? $"; resume from {saved}" : ""), cancellation);
                 }
@@ -129,6 +129,7 @@ public sealed class Trainer
                             value = validate();
                         }
                         state.Validation = replicas is null ? value : Distributed.ReplicaSync.BroadcastScalar(replicas, value, _parameters[0].device);
+                        if (state.Validation is { } checkedValue) state.ValidationHistory.Add((state.Step, checkedValue));
                         validated = true;
                     }
                     if (o.EarlyStopping is { } early && (o.Validation is null || validated))
@@ -136,24 +137,24 @@ public sealed class Trainer
                     if (mean < o.TargetLoss) state.Stopped = true;
                     progress?.Report(new TrainingProgress(state.Step, o.Steps, mean, state.Validation, rate, clock.Elapsed));
                 }
-                if (state.Step % o.CheckpointEvery == 0) Checkpoint(state, adam);
+                if (state.Step % o.CheckpointEvery == 0) Checkpoint(state, adam, clock);
             }
         }
         finally
         {
             sum?.Dispose();
         }
-        if (state.Step % o.CheckpointEvery != 0 || state.Step == resumedFrom) Checkpoint(state, adam);
+        if (state.Step % o.CheckpointEvery != 0 || state.Step == resumedFrom) Checkpoint(state, adam, clock);
         return new TrainingResult(state.Step, state.History.Count > 0 ? state.History[^1] : double.NaN, state.History, state.Validation,
-            state.Stopped, resumedFrom, clock.Elapsed);
+            state.Stopped, resumedFrom, clock.Elapsed, state.ValidationHistory, TimeSpan.FromSeconds(state.EarlierSeconds) + clock.Elapsed);
     }
 
     /// <summary>Rank 0 writes; the others wait for it, so no replica reads or outruns a half-written checkpoint.</summary>
-    private void Checkpoint(TrainingState state, Adam adam)
+    private void Checkpoint(TrainingState state, Adam adam, Stopwatch clock)
     {
         if (_options.CheckpointPath is not { } path) return;
         var replicas = _options.Communicator;
-        if (replicas is null || replicas.Rank == 0) TrainingCheckpoint.Save(path, state, _parameters, adam);
+        if (replicas is null || replicas.Rank == 0) TrainingCheckpoint.Save(path, state, _parameters, adam, state.EarlierSeconds + clock.Elapsed.TotalSeconds);
         replicas?.Barrier();
     }
 }

@@ -8,13 +8,13 @@ namespace MechNN.Training;
 /// <summary>
 /// A run's full state as a <see cref="ModelFile"/> of kind <see cref="Kind"/> (the one model-file format): parameters
 /// by position, Adam's first and second moments and step counts, torch's CPU generator, the loss history and the
-/// early-stopping bookkeeping. Written atomically, so a run killed while writing keeps the previous checkpoint.
+/// early-stopping bookkeeping, the validation history and the training time so far. Written atomically, so a run killed while writing keeps the previous checkpoint.
 /// </summary>
 internal static class TrainingCheckpoint
 {
     public const string Kind = "training-checkpoint";
 
-    public static void Save(string path, TrainingState state, IReadOnlyList<Parameter> parameters, Adam adam)
+    public static void Save(string path, TrainingState state, IReadOnlyList<Parameter> parameters, Adam adam, double seconds)
     {
         var hyper = new Dictionary<string, double>
         {
@@ -22,6 +22,7 @@ internal static class TrainingCheckpoint
             ["parameters"] = parameters.Count,
             ["stopped"] = state.Stopped ? 1 : 0,
             ["checks-without-improvement"] = state.ChecksWithoutImprovement,
+            ["seconds"] = seconds,
         };
         if (state.Best is { } best) hyper["best"] = best;
         if (state.Validation is { } validation && double.IsFinite(validation)) hyper["validation"] = validation;
@@ -35,6 +36,8 @@ internal static class TrainingCheckpoint
             hyper[$"adam/{i}/step"] = moments[i].step;
         }
         tensors.Add(new StoredTensor("loss-history", new long[] { state.History.Count }, state.History.ToArray()));
+        tensors.Add(new StoredTensor("validation-history", new long[] { state.ValidationHistory.Count, 2 },
+            state.ValidationHistory.SelectMany(v => new[] { v.Step, v.Value }).ToArray()));
         using (var rng = torch.random.get_rng_state())
             tensors.Add(new StoredTensor("rng", rng.shape, rng.data<byte>().Select(b => (double)b).ToArray()));
         new ModelFile(Kind, hyper, tensors).Save(path);
@@ -75,6 +78,10 @@ internal static class TrainingCheckpoint
         };
         if (file.HyperParameters.TryGetValue("best", out var best)) state.Best = best;
         if (file.HyperParameters.TryGetValue("validation", out var validation)) state.Validation = validation;
+        // Checkpoints written before these two were recorded resume with an empty validation history and no earlier time.
+        if (file.HyperParameters.TryGetValue("seconds", out var seconds)) state.EarlierSeconds = seconds;
+        if (stored.TryGetValue("validation-history", out var history))
+            for (int i = 0; i + 1 < history.Values.Length; i += 2) state.ValidationHistory.Add(((int)history.Values[i], history.Values[i + 1]));
         return state;
     }
 

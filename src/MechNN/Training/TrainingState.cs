@@ -6,6 +6,10 @@ internal sealed class TrainingState
     public int Step;
     public List<double> History = new();
     public double? Validation;
+    /// <summary>Every validation so far as (step, value), earlier processes' included.</summary>
+    public List<(int Step, double Value)> ValidationHistory = new();
+    /// <summary>Training wall time of the earlier processes of a resumed run.</summary>
+    public double EarlierSeconds;
     public double? Best;
     public int ChecksWithoutImprovement;
     public bool Stopped;

@@ -65,6 +65,38 @@ public class NBodyTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => new NBodyForecast(states, 0.1, 1));
     }
 
+    /// <summary>Held-out windows are the last of the training half, and no training window shares a sample with them.</summary>
+    [Fact]
+    public void ValidationWindowsAreHeldOutWithoutOverlap()
+    {
+        var states = Enumerable.Range(0, 200).Select(i => new double[] { i, 0, 0, 0, -i, 0, 0, 0 }).ToArray();
+        var plain = new NBodyForecast(states, 0.1, 100, observed: 10);
+        var split = new NBodyForecast(states, 0.1, 100, observed: 10, validation: 30);
+        Assert.Equal(81, plain.TrainWindows);
+        Assert.Equal(30, split.ValidationWindows);
+        // Validation starts 51…80 cover samples 51…99; training starts 0…31 end at sample 50.
+        Assert.Equal(32, split.TrainWindows);
+        Assert.True(double.IsNaN(plain.ValidationMse(new NBodyNeuralOde(2, 10, 0.1, 1, 1, hidden: 4))));
+        Assert.Throws<ArgumentException>(() => new NBodyForecast(states, 0.1, 100, observed: 10, validation: 62));
+        Assert.Throws<ArgumentException>(() => new NBodyForecast(states, 0.1, 100, observed: 10, validation: -1));
+    }
+
+    /// <summary>Training with held-out windows validates on them every interval; the result carries the history.</summary>
+    [Fact]
+    public void TrainingReportsValidationOnTheHeldOutWindows()
+    {
+        var system = new NBodySystem(new[] { 8.0, 8, 8 }, 2, 0.1);
+        var (x, _) = system.Trajectory(system.RandomInitialState(3), 0.1, 400, tolerance: 1e-10);
+        var protocol = new NBodyForecast(x, 0.1, 200, observed: 10, validation: 40);
+        manual_seed(0);
+        var node = new NBodyNeuralOde(3, 10, 0.1, protocol.PositionScale, protocol.VelocityScale, hidden: 16);
+        var run = protocol.Train(node, new TrainingOptions { Steps = 20, LearningRate = 1e-3, Seed = 0, ReportEvery = 5, ValidateEvery = 10 });
+        var result = protocol.Evaluate(node, 0, run);
+        Assert.Equal(new[] { 10, 20 }, run.ValidationHistory.Select(v => v.Step));
+        Assert.Equal(protocol.ValidationMse(node), result.Validation!.Value, 12);
+        Assert.Equal(run.ValidationHistory[^1].Value, result.Validation!.Value, 12);
+    }
+
     /// <summary>3 bodies, short windows, a few hundred Adam steps: the MNN's full-batch window loss falls at least 5×.</summary>
     [Fact]
     public void MnnLossFallsFiveFoldOnThreeBodies()

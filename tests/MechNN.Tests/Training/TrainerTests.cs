@@ -114,6 +114,30 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(straight.Flat(), again.Flat());
     }
 
+    /// <summary>A resumed run's validation history and training time include the process before the cancel.</summary>
+    [Fact]
+    public void ValidationHistoryAndTrainingTimeSurviveAResume()
+    {
+        var path = Path.Combine(_dir, "validated.ckpt.json");
+        TrainingOptions Validated(Task t, bool resume) => Options(path, resume) with { Validation = () => t.Loss(0).item<double>(), ValidateEvery = 5 };
+        var straightTask = new Task();
+        var straight = new Trainer(straightTask.Model, Options() with { Validation = () => straightTask.Loss(0).item<double>(), ValidateEvery = 5 }).Fit(straightTask.Loss);
+
+        var first = new Task();
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == 17) cancel.Cancel(); });
+        Assert.Throws<OperationCanceledException>(() => new Trainer(first.Model, Validated(first, false)).Fit(first.Loss, progress, cancel.Token));
+        double firstSeconds = ModelFile.Load(path).Hyper("seconds");
+        Assert.True(firstSeconds > 0);
+
+        var resumed = new Task();
+        var result = new Trainer(resumed.Model, Validated(resumed, true)).Fit(resumed.Loss);
+        Assert.Equal(new[] { 5, 10, 15, 20, 25, 30, 35, 40 }, result.ValidationHistory.Select(v => v.Step));
+        Assert.Equal(straight.ValidationHistory.Select(v => v.Step), result.ValidationHistory.Select(v => v.Step));
+        Assert.Equal(straight.ValidationHistory[^1].Value, result.ValidationHistory[^1].Value, 12);
+        Assert.True(result.TotalElapsed.TotalSeconds >= firstSeconds + result.Elapsed.TotalSeconds - 1e-9);
+    }
+
     [Fact]
     public void ResumeWithoutAFileStartsFresh()
     {
