@@ -11,7 +11,7 @@ internal sealed record DenoiserChoice(int Width, double Noise)
     /// integral formulation already averages noise over each window.
     /// </summary>
     public static DenoiserChoice For(MechanisticDiscoveryOptions options, IReadOnlyList<double[][]> trajectories) =>
-        options.DenoiserWidth != MechanisticDiscoveryOptions.AutomaticDenoiser
+        options.DenoiserWidth != MechanisticDiscoveryOptions.Automatic
             ? new(options.DenoiserWidth, double.NaN)
             : new(0, NoiseEstimate.Relative(trajectories).Max());
 }

@@ -22,15 +22,11 @@ public class MnnDefaultsTests
     {
         var system = DiscoverySweep.System("linear-sho");
         var (x, t) = DiscoverySweep.Clean(system);
-        var model = new MechanisticDiscovery(new PolynomialLibrary(2, 2), new MechanisticDiscoveryOptions
-        {
-            Stride = 5, Cycles = 3, EpochsPerCycle = 2, DenoiserWidth = MechanisticDiscoveryOptions.AutomaticDenoiser,
-            ThresholdPath = DiscoverySweep.ThresholdPath,
-        }).Fit(x, system.Dt);
+        var model = new MechanisticDiscovery(new PolynomialLibrary(2, 2), MechanisticDiscoveryOptions.DataDriven).Fit(x, system.Dt);
         Assert.Equal(0, model.Settings["denoiserWidth"]);
         Assert.True(model.Settings["noiseEstimate"] < 1e-3);
         Assert.Equal(1, model.Settings["thresholdByBic"]);
-        Assert.Contains(model.Settings["threshold"], DiscoverySweep.ThresholdPath);
+        Assert.Contains(model.Settings["threshold"], MechanisticDiscoveryOptions.DefaultThresholdPath);
         var score = TermScore.Of(DiscoverySweep.Truth(system, x), model.Coefficients);
         Assert.Equal((4, 0, 0), (score.Correct, score.Wrong, score.Missing));
         Assert.True(score.MaxRelativeError <= 1e-3, $"max relative error {score.MaxRelativeError:P3}");
