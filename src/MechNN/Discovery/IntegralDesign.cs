@@ -1,5 +1,4 @@
 using MechNN.Discovery.Libraries;
-using MechNN.Numerics;
 using MechNN.Ode.Solvers.Banded;
 using static TorchSharp.torch;
 
@@ -14,9 +13,9 @@ namespace MechNN.Discovery;
 /// </summary>
 internal sealed class IntegralDesign
 {
-    private readonly double[][] _rows;
-    private readonly double[][] _targets;   // per state
-    private readonly int _features;
+    private readonly Tensor _rows;          // (rows, F): every window sample of every driven column
+    private readonly Tensor _targets;       // (rows, n)
+    private readonly int _features, _states;
     private readonly Tensor _driven;        // (W, L, F): S(Θ_f(v)) from u(0) = 0
     private readonly Tensor _x;
     private readonly Tensor _response;      // (1, L, 1): the solve from u(0) = 1 with no drive (free start only)
@@ -27,18 +26,15 @@ internal sealed class IntegralDesign
         long W = v.size(0), L = v.size(1), n = v.size(2);
         var theta = library.Evaluate(v);                                                 // (W, L, F)
         _features = (int)theta.size(-1);
+        _states = (int)n;
         _x = x;
         _driven = Solve(frozen, theta, zeros(W, _features, dtype: v.dtype));
         _response = Solve(frozen, zeros(1, L, 1, dtype: v.dtype), ones(1, 1, dtype: v.dtype));
         Tensor columns, target;
         if (freeStart) { columns = OffStart(_driven); target = OffStart(x); }
         else { _start = Solve(frozen, zeros_like(x), v.select(1, 0)); columns = _driven; target = x - _start; }
-        var phi = columns.reshape(-1, _features).data<double>().ToArray();
-        var flat = target.reshape(-1, n).data<double>().ToArray();
-        long rows = phi.Length / _features;
-        _rows = new double[rows][];
-        for (long r = 0; r < rows; r++) _rows[r] = phi.AsSpan((int)(r * _features), _features).ToArray();
-        _targets = Enumerable.Range(0, (int)n).Select(d => Enumerable.Range(0, (int)rows).Select(r => flat[r * n + d]).ToArray()).ToArray();
+        _rows = columns.reshape(-1, _features).contiguous();
+        _targets = target.reshape(-1, n).contiguous();
     }
 
     /// <summary>u for rhs (B, L, n) from u(0) = v0 (B, n): one frozen solve, members × dims as batch.</summary>
@@ -58,42 +54,34 @@ internal sealed class IntegralDesign
     /// <summary>ξ (F, n) on the support of <paramref name="mask"/>, thresholded and refitted until the support is stable.</summary>
     public Tensor Fit(Tensor mask, double threshold)
     {
-        var xi = zeros(_features, _targets.Length, dtype: ScalarType.Float64);
-        for (int d = 0; d < _targets.Length; d++)
+        var allowed = mask.to_type(ScalarType.Int32).data<int>().ToArray();          // (F, n) row-major
+        var xi = new double[_features * _states];
+        for (int d = 0; d < _states; d++)
         {
-            var active = Enumerable.Range(0, _features).Where(f => mask[f, d].item<bool>()).ToArray();
+            var active = Enumerable.Range(0, _features).Where(f => allowed[f * _states + d] != 0).ToArray();
             double[] w = Array.Empty<double>();
             for (int iteration = 0; iteration < 10 && active.Length > 0; iteration++)
             {
-                w = DenseLeastSquares.Solve(Columns(active), _targets[d]);
+                w = Solve(active, d);
                 var keep = active.Where((_, k) => Math.Abs(w[k]) >= threshold).ToArray();
                 if (keep.Length == active.Length) break;
                 active = keep;
             }
-            if (active.Length > 0 && w.Length != active.Length) w = DenseLeastSquares.Solve(Columns(active), _targets[d]);
-            for (int k = 0; k < active.Length; k++) xi[active[k], d] = w[k];
+            if (active.Length > 0 && w.Length != active.Length) w = Solve(active, d);
+            for (int k = 0; k < active.Length; k++) xi[active[k] * _states + d] = w[k];
         }
-        return xi;
+        return tensor(xi, dtype: ScalarType.Float64).reshape(_features, _states);
     }
 
     /// <summary>BIC summed over states: samples·ln(RSS/rows) + non-zero terms·ln(samples). Overlapping windows
     /// repeat each sample, so the distinct samples (not the rows) count the evidence.</summary>
     public double InformationCriterion(Tensor xi, long samples)
     {
-        double total = 0;
-        for (int d = 0; d < _targets.Length; d++)
-        {
-            var c = Enumerable.Range(0, _features).Select(f => xi[f, d].item<double>()).ToArray();
-            double rss = 0;
-            for (int r = 0; r < _rows.Length; r++)
-            {
-                double e = _targets[d][r];
-                for (int f = 0; f < _features; f++) e -= _rows[r][f] * c[f];
-                rss += e * e;
-            }
-            total += samples * Math.Log(Math.Max(rss, double.Epsilon) / _rows.Length) + c.Count(v => v != 0) * Math.Log(samples);
-        }
-        return total;
+        using var scope = NewDisposeScope();
+        var rss = (_targets - _rows.matmul(xi)).square().sum(0L).data<double>().ToArray();
+        var terms = xi.ne(0).sum(0L).data<long>().ToArray();
+        long rows = _rows.size(0);
+        return Enumerable.Range(0, _states).Sum(d => samples * Math.Log(Math.Max(rss[d], double.Epsilon) / rows) + terms[d] * Math.Log(samples));
     }
 
     /// <summary>Each window's least-squares multiple of the unit-start response, per column.</summary>
@@ -101,5 +89,12 @@ internal sealed class IntegralDesign
 
     private Tensor OffStart(Tensor a) => a - StartPart(a);
 
-    private double[][] Columns(int[] active) => _rows.Select(row => active.Select(f => row[f]).ToArray()).ToArray();
+    /// <summary>Least squares of state <paramref name="d"/>'s target on the active columns (LAPACK's QR-based solver:
+    /// no normal equations, so ill-conditioned columns stay accurate).</summary>
+    private double[] Solve(int[] active, int d)
+    {
+        using var scope = NewDisposeScope();
+        var a = _rows.index_select(1, tensor(active.Select(f => (long)f).ToArray()));
+        return linalg.lstsq(a, _targets.narrow(1, d, 1)).Solution.reshape(-1).data<double>().ToArray();
+    }
 }

@@ -16,7 +16,8 @@ namespace MechNN.Discovery;
 /// The left-hand side (u' = rhs with fixed steps) never changes, so it is factorised once (<see cref="FrozenOde"/>).
 /// Because u is linear in ξ for a fixed v, each cycle starts from the exact least-squares ξ through the same solver
 /// ("integral" STLSQ: regress the windows on the solutions driven by each feature alone), then Adam refines ξ and the
-/// denoiser jointly.
+/// denoiser jointly. Without a denoiser network there is nothing for Adam to improve on that fit; the cycles then
+/// alternate exact fits (each window's start fitted too) with v ← the fitted solution u (<see cref="IntegralDesign"/>).
 /// </summary>
 /// <param name="library">The candidate library Θ.</param>
 /// <param name="options">Windows, training and thresholding settings.</param>
