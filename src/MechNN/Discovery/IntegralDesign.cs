@@ -19,6 +19,7 @@ internal sealed class IntegralDesign
     private readonly Tensor _driven;        // (W, L, F): S(Θ_f(v)) from u(0) = 0
     private readonly Tensor _x;
     private readonly Tensor _response;      // (1, L, 1): the solve from u(0) = 1 with no drive (free start only)
+    private readonly Tensor _responseNorm;  // its squared norm, 0-d
     private readonly Tensor? _start;        // (W, L, n): the solve from u(0) = v₀ (fixed start only)
 
     public IntegralDesign(ICandidateLibrary library, FrozenOde frozen, Tensor v, Tensor x, bool freeStart)
@@ -30,6 +31,7 @@ internal sealed class IntegralDesign
         _x = x;
         _driven = Solve(frozen, theta, zeros(W, _features, dtype: v.dtype));
         _response = Solve(frozen, zeros(1, L, 1, dtype: v.dtype), ones(1, 1, dtype: v.dtype));
+        _responseNorm = _response.mul(_response).sum();
         Tensor columns, target;
         if (freeStart) { columns = OffStart(_driven); target = OffStart(x); }
         else { _start = Solve(frozen, zeros_like(x), v.select(1, 0)); columns = _driven; target = x - _start; }
@@ -85,7 +87,9 @@ internal sealed class IntegralDesign
     }
 
     /// <summary>Each window's least-squares multiple of the unit-start response, per column.</summary>
-    private Tensor StartPart(Tensor a) => _response * ((_response * a).sum(1, keepdim: true) / _response.square().sum());
+    /// <remarks>Tensor operands only: a rare crash ("Unknown scalar type" inside pow) was seen under heavy load on a
+    /// Scalar-argument op on this path, so the hot path here avoids Scalar arguments.</remarks>
+    private Tensor StartPart(Tensor a) => _response * (_response * a).sum(1, keepdim: true).div(_responseNorm);
 
     private Tensor OffStart(Tensor a) => a - StartPart(a);
 

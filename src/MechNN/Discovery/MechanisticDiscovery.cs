@@ -96,7 +96,8 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
                 mask.logical_and_(fitted.ne(0));
                 var u = design.Trajectory(fitted);
                 if (o.FeaturesFromSolution) featureStates = u;
-                progress?.Invoke(new DiscoveryProgress(cycle, o.EpochsPerCycle, (u - windows).square().mean().item<double>(), Active()));
+                var misfit = u - windows;
+                progress?.Invoke(new DiscoveryProgress(cycle, o.EpochsPerCycle, misfit.mul(misfit).mean().item<double>(), Active()));
             }
         }
         else
