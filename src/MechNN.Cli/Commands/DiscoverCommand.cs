@@ -112,6 +112,7 @@ internal static class DiscoverCommand
                     var line = display.Add("MNN discovery", options.Cycles * (options.EpochsPerCycle + 1));
                     fitted = new MechanisticDiscovery(spec.Build(), options).Fit(data, names,
                         p => line.Set(p.Cycle * (options.EpochsPerCycle + 1) + p.Epoch + 1, $"cycle {p.Cycle + 1}/{options.Cycles}: loss {p.Loss:E3}, {p.ActiveTerms} active terms"));
+                    line.Complete();
                 });
             }
             catch (NonUniformStepsException ex)
