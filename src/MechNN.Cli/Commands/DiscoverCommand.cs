@@ -12,22 +12,20 @@ namespace MechNN.Cli.Commands;
 /// <summary>`mechnn discover DATA.csv… --method mnn|sindy`: equations from trajectories, printed like PySINDy, saved as a model file.</summary>
 internal static class DiscoverCommand
 {
-    /// <summary>The thresholds MNN discovery chooses from when --threshold is not given.</summary>
-    private static readonly double[] ThresholdPath = { 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1 };
-
     public static Command Create()
     {
+        var defaults = MechanisticDiscoveryOptions.DataDriven;
         var files = new Argument<string[]>("data") { Description = "Trajectory files, .csv, .npy, .npz or .h5 (several = several trajectories of one system).", Arity = ArgumentArity.OneOrMore };
         var dataset = new Option<string?>("--dataset") { Description = "In .npz/.h5 files: the array of states, (samples, states), e.g. runs/a/x (default x); times from t beside it, else --dt." };
         var method = new Option<string>("--method") { Description = "mnn (mechanistic layer), sindy (differences + STLSQ), weak (weak-form SINDy) or ensemble (bagged SINDy)", DefaultValueFactory = _ => "mnn" };
         var library = new Option<string>("--library") { Description = "Candidate library: poly:DEGREE[:nobias][:interaction]", DefaultValueFactory = _ => "poly:2" };
         var threshold = new Option<double?>("--threshold") { Description = "Sparsity threshold (default: SINDy 0.1; MNN chosen by BIC over 0.01 … 1)." };
         var dt = new Option<double?>("--dt") { Description = "Sample spacing when the files have no times (a CSV without t, a .npy)." };
-        var window = new Option<int>("--window") { Description = "MNN: steps per window.", DefaultValueFactory = _ => 50 };
-        var stride = new Option<int>("--stride") { Description = "MNN: offset between windows.", DefaultValueFactory = _ => 5 };
-        var cycles = new Option<int>("--cycles") { Description = "MNN: threshold cycles.", DefaultValueFactory = _ => 3 };
-        var epochs = new Option<int>("--epochs") { Description = "MNN: Adam epochs per cycle.", DefaultValueFactory = _ => 2 };
-        var order = new Option<int>("--order") { Description = "MNN: order of the per-window ODE.", DefaultValueFactory = _ => 3 };
+        var window = new Option<int>("--window") { Description = "MNN: steps per window (default: about two of the data's shortest characteristic times, 20–50).", DefaultValueFactory = _ => defaults.Window };
+        var stride = new Option<int>("--stride") { Description = "MNN: offset between windows (default: a tenth of the window).", DefaultValueFactory = _ => defaults.Stride };
+        var cycles = new Option<int>("--cycles") { Description = "MNN: threshold cycles.", DefaultValueFactory = _ => defaults.Cycles };
+        var epochs = new Option<int>("--epochs") { Description = "MNN: Adam epochs per cycle (with a denoiser network or --xi-network; otherwise each cycle is an exact fit).", DefaultValueFactory = _ => defaults.EpochsPerCycle };
+        var order = new Option<int>("--order") { Description = "MNN: order of the per-window ODE.", DefaultValueFactory = _ => defaults.Order };
         var denoiser = new Option<int?>("--denoiser") { Description = "MNN: hidden width of the denoiser (0 = none; default: chosen from the data's noise estimate)." };
         var precision = new Option<int>("--precision") { DefaultValueFactory = _ => 3 };
         var xiNetwork = new Option<int>("--xi-network") { Description = "MNN: ξ from an MLP of this width (0 = direct parameter).", DefaultValueFactory = _ => 0 };
@@ -41,11 +39,11 @@ internal static class DiscoverCommand
             { files, dataset, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, format, quiet, differentiation, plot };
         command.Subcommands.Add(LogisticCommand.Create());
         command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(dataset), p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold) ?? 0.1, p.GetValue(dt),
-            new MechanisticDiscoveryOptions
+            defaults with
             {
                 Window = p.GetValue(window), Stride = p.GetValue(stride), Cycles = p.GetValue(cycles), EpochsPerCycle = p.GetValue(epochs),
-                Order = p.GetValue(order), DenoiserWidth = p.GetValue(denoiser) ?? MechanisticDiscoveryOptions.AutomaticDenoiser,
-                Threshold = p.GetValue(threshold) ?? 0.1, ThresholdPath = p.GetValue(threshold) is null ? ThresholdPath : null, Seed = p.GetValue(seed),
+                Order = p.GetValue(order), DenoiserWidth = p.GetValue(denoiser) ?? MechanisticDiscoveryOptions.Automatic,
+                Threshold = p.GetValue(threshold) ?? 0.1, ThresholdPath = p.GetValue(threshold) is null ? defaults.ThresholdPath : null, Seed = p.GetValue(seed),
                 XiNetworkWidth = p.GetValue(xiNetwork),
             },
             p.GetValue(differentiation)!, new Printing(p.GetValue(format)!, p.GetValue(precision), p.GetValue(quiet), p.InvocationConfiguration.Error), p.GetValue(output), p.GetValue(plot)));
@@ -80,13 +78,14 @@ internal static class DiscoverCommand
     private static IEnumerable<string> MnnChoices(DiscoveredModel model)
     {
         var s = model.Settings;
+        yield return Markup.Escape($"windows of {s["window"]:F0} steps, stride {s["stride"]:F0}");
         if (s.TryGetValue("noiseEstimate", out var noise) && !double.IsNaN(noise))
         {
             var denoiser = s["denoiserWidth"] > 0 ? $"{s["denoiserWidth"]:F0}-wide network" : "off";
             yield return Markup.Escape($"denoiser: {denoiser} (noise est {noise:0.0e+00} of the std, largest over states)");
         }
         if (s.ContainsKey("thresholdByBic"))
-            yield return Markup.Escape($"threshold {s["threshold"]:G3} chosen by BIC over {string.Join(", ", ThresholdPath.Select(t => t.ToString("G3")))}");
+            yield return Markup.Escape($"threshold {s["threshold"]:G3} chosen by BIC over {string.Join(", ", MechanisticDiscoveryOptions.DefaultThresholdPath.Select(t => t.ToString("G3")))}");
     }
 
     private static int Run(string[] files, string? dataset, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,
@@ -97,7 +96,7 @@ internal static class DiscoverCommand
         if (differentiation is not ("fd" or "smoothed")) throw new ArgumentException($"--differentiation must be fd or smoothed (got '{differentiation}').");
         if (print.Precision is < 0 or > 15) throw new ArgumentException($"--precision must be 0 to 15 significant digits (got {print.Precision}).");
         Outputs.Check(("--output", output), ("--plot", Outputs.PlotFile(plot)));
-        var trajectories = TrajectoryFiles.ReadAll(files, new TrajectoryReadOptions { Dt = dt, Dataset = dataset, MinimumRows = method == "mnn" ? options.Window : 3 });
+        var trajectories = TrajectoryFiles.ReadAll(files, new TrajectoryReadOptions { Dt = dt, Dataset = dataset, MinimumRows = method == "mnn" ? options.MinimumSamples : 3 });
         var names = trajectories[0].Names;
         var spec = LibrarySpec.Parse(libraryText, names.Count);
         var data = trajectories.Select(t => (t.States, t.Times)).ToList();
@@ -115,7 +114,8 @@ internal static class DiscoverCommand
                 {
                     var line = display.Add("MNN discovery", options.Cycles * (options.EpochsPerCycle + 1));
                     fitted = new MechanisticDiscovery(spec.Build(), options).Fit(data, names,
-                        p => line.Increment(1, $"cycle {p.Cycle + 1}/{options.Cycles}: loss {p.Loss:E3}, {p.ActiveTerms} active terms"));
+                        p => line.Set(p.Cycle * (options.EpochsPerCycle + 1) + p.Epoch + 1, $"cycle {p.Cycle + 1}/{options.Cycles}: loss {p.Loss:E3}, {p.ActiveTerms} active terms"));
+                    line.Complete();
                 });
             }
             catch (NonUniformStepsException ex)

@@ -35,9 +35,6 @@ public static class DiscoverySweep
     /// <summary>The methods, in the order each is run on one data set.</summary>
     public static readonly IReadOnlyList<string> Methods = new[] { "SINDy FD", "SINDy smoothed", "weak SINDy", "ensemble SINDy", "MNN defaults" };
 
-    /// <summary>The thresholds the MNN defaults choose from (the CLI's).</summary>
-    public static readonly IReadOnlyList<double> ThresholdPath = new[] { 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1 };
-
     /// <summary>A system by name.</summary>
     /// <exception cref="ArgumentException">Not a sweep system.</exception>
     public static SweepSystem System(string name) => Systems.FirstOrDefault(s => s.Name == name)
@@ -73,11 +70,7 @@ public static class DiscoverySweep
             "SINDy smoothed" => new SindyModel(library, stlsq, new SmoothedFiniteDifference()),
             "weak SINDy" => new WeakSindy(library, stlsq),
             "ensemble SINDy" => new EnsembleSindy(library, stlsq, new SmoothedFiniteDifference(), seed: seed),
-            "MNN defaults" => new MechanisticDiscovery(library, new MechanisticDiscoveryOptions
-            {
-                Stride = 5, Cycles = 3, EpochsPerCycle = 2, Order = 3, Seed = seed,
-                DenoiserWidth = MechanisticDiscoveryOptions.AutomaticDenoiser, ThresholdPath = ThresholdPath,
-            }),
+            "MNN defaults" => new MechanisticDiscovery(library, MechanisticDiscoveryOptions.DataDriven with { Seed = seed }),
             _ => throw new ArgumentException($"--methods: '{method}' is not known (expected {string.Join(", ", Methods)})"),
         };
         var sw = Stopwatch.StartNew();

@@ -16,7 +16,8 @@ namespace MechNN.Discovery;
 /// The left-hand side (u' = rhs with fixed steps) never changes, so it is factorised once (<see cref="FrozenOde"/>).
 /// Because u is linear in ξ for a fixed v, each cycle starts from the exact least-squares ξ through the same solver
 /// ("integral" STLSQ: regress the windows on the solutions driven by each feature alone), then Adam refines ξ and the
-/// denoiser jointly.
+/// denoiser jointly. Without a denoiser network there is nothing for Adam to improve on that fit; the cycles then
+/// alternate exact fits (each window's start fitted too) with v ← the fitted solution u (<see cref="IntegralDesign"/>).
 /// </summary>
 /// <param name="library">The candidate library Θ.</param>
 /// <param name="options">Windows, training and thresholding settings.</param>
@@ -25,21 +26,20 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
     /// <summary>The candidate library Θ.</summary>
     public ICandidateLibrary Library { get; } = library;
 
-    private protected override DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, Action<DiscoveryProgress>? progress)
+    private protected override DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, MechanisticDiscoveryOptions options, Action<DiscoveryProgress>? progress)
     {
         int previous = get_num_threads();
-        set_num_threads(Options.TorchThreads);
-        try { return FitOnThreads(trajectories, dt, stateNames, progress); }
+        set_num_threads(options.TorchThreads);
+        try { return FitOnThreads(trajectories, dt, stateNames, options, progress); }
         finally { set_num_threads(previous); }
     }
 
-    private DiscoveredModel FitOnThreads(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, Action<DiscoveryProgress>? progress)
+    private DiscoveredModel FitOnThreads(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, MechanisticDiscoveryOptions o, Action<DiscoveryProgress>? progress)
     {
-        var o = Options;
         int n = trajectories[0][0].Length, L = o.Window;
         manual_seed(o.Seed);
         using var scope = NewDisposeScope();
-        var windows = Windows(trajectories);                                             // (W, L, n)
+        var windows = Windows(trajectories, o);                                             // (W, L, n)
         long W = windows.size(0);
         int features = Library.FeatureNames(stateNames).Count;
         var denoising = DenoiserChoice.For(o, trajectories);
@@ -72,7 +72,7 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         void StartCycle()
         {
             using var noGrad = no_grad();
-            if (o.Nonlinearity is null) xi.Set(new IntegralDesign(this, frozen, Denoise(windows), windows).Fit(mask, cut));
+            if (o.Nonlinearity is null) xi.Set(new IntegralDesign(Library, frozen, Denoise(windows), windows, o.FreeStart).Fit(mask, cut));
             else xi.Set(InverseDerivativeLeastSquares(trajectories, dt, features));
         }
         void Threshold(int cycle, double loss)
@@ -81,34 +81,56 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
             using (no_grad()) mask.logical_and_(xi.Value().abs().ge(cut));
             progress?.Invoke(new DiscoveryProgress(cycle, o.EpochsPerCycle, loss, Active()));
         }
-        double lastLoss = double.NaN;
-        var reports = new SynchronousProgress<TrainingProgress>(p =>
+        // With nothing to train (no denoiser, ξ a direct parameter, no outer function) the exact least squares already
+        // minimises the training loss, so Adam would only move ξ off it; the cycles alternate instead: ξ by the exact
+        // fit on v's features, pruning, then (optionally) v ← the fitted solution u, a denoised copy the ODE constrains.
+        bool closedForm = denoiser is null && o.Nonlinearity is null && o.XiNetworkWidth == 0;
+        var featureStates = windows;
+        if (closedForm)
         {
-            lastLoss = p.Loss;
-            int cycle = (p.Step - 1) / perCycle, epoch = (p.Step - 1) % perCycle / batches.PerEpoch;
-            progress?.Invoke(new DiscoveryProgress(cycle, epoch, p.Loss, Active()));
-        });
-        new Trainer(parameters, new TrainingOptions { Steps = o.Cycles * perCycle, LearningRate = o.LearningRate, ReportEvery = batches.PerEpoch })
-            .Fit(step =>
+            using var noGrad = no_grad();
+            for (int cycle = 0; cycle < o.Cycles; cycle++)
             {
-                if (step % perCycle == 0)
+                var design = new IntegralDesign(Library, frozen, featureStates, windows, o.FreeStart);
+                var fitted = design.Fit(mask, cut);
+                mask.logical_and_(fitted.ne(0));
+                var u = design.Trajectory(fitted);
+                if (o.FeaturesFromSolution) featureStates = u;
+                var misfit = u - windows;
+                progress?.Invoke(new DiscoveryProgress(cycle, o.EpochsPerCycle, misfit.mul(misfit).mean().item<double>(), Active()));
+            }
+        }
+        else
+        {
+            double lastLoss = double.NaN;
+            var reports = new SynchronousProgress<TrainingProgress>(p =>
+            {
+                lastLoss = p.Loss;
+                int cycle = (p.Step - 1) / perCycle, epoch = (p.Step - 1) % perCycle / batches.PerEpoch;
+                progress?.Invoke(new DiscoveryProgress(cycle, epoch, p.Loss, Active()));
+            });
+            new Trainer(parameters, new TrainingOptions { Steps = o.Cycles * perCycle, LearningRate = o.LearningRate, ReportEvery = batches.PerEpoch })
+                .Fit(step =>
                 {
-                    if (step > 0) Threshold(step / perCycle - 1, lastLoss);
-                    // The known-outer variant fits ξ once by inverse-derivative least squares; later cycles keep Adam's ξ.
-                    if (step == 0 || o.Nonlinearity is null) StartCycle();
-                    // Setting ξ may itself train (a network source): its gradients must not leak into this step.
-                    foreach (var p in parameters) p.grad?.zero_();
-                }
-                var batch = windows.index_select(0, tensor(batches.Indices(step)));
-                var v = Denoise(batch);
-                var drive = Library.Evaluate(v).matmul(xi.Value() * mask);
-                var u = Solve(frozen, o.Nonlinearity is null ? drive : o.Nonlinearity.ApplyTensor(drive), v.select(1, 0));
-                return (u - batch).square().mean() + (v - batch).square().mean();
-            }, reports);
-        if (o.Cycles > 0) Threshold(o.Cycles - 1, lastLoss);
+                    if (step % perCycle == 0)
+                    {
+                        if (step > 0) Threshold(step / perCycle - 1, lastLoss);
+                        // The known-outer variant fits ξ once by inverse-derivative least squares; later cycles keep Adam's ξ.
+                        if (step == 0 || o.Nonlinearity is null) StartCycle();
+                        // Setting ξ may itself train (a network source): its gradients must not leak into this step.
+                        foreach (var p in parameters) p.grad?.zero_();
+                    }
+                    var batch = windows.index_select(0, tensor(batches.Indices(step)));
+                    var v = Denoise(batch);
+                    var drive = Library.Evaluate(v).matmul(xi.Value() * mask);
+                    var u = IntegralDesign.Solve(frozen, o.Nonlinearity is null ? drive : o.Nonlinearity.ApplyTensor(drive), v.select(1, 0));
+                    return (u - batch).square().mean() + (v - batch).square().mean();
+                }, reports);
+            if (o.Cycles > 0) Threshold(o.Cycles - 1, lastLoss);
+        }
         using (no_grad())
         {
-            var settings = new Dictionary<string, double>(Settings(dt))
+            var settings = new Dictionary<string, double>(Settings(dt, o))
             {
                 ["denoiserWidth"] = denoising.Width, ["noiseEstimate"] = denoising.Noise,
                 ["xiNetworkWidth"] = o.XiNetworkWidth,
@@ -119,7 +141,7 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
             {
                 // Final exact refit on the last support (the "unbias" step of STLSQ, through the ODE solve), or the
                 // threshold path scored by BIC.
-                var design = new IntegralDesign(this, frozen, Denoise(windows), windows);
+                var design = new IntegralDesign(Library, frozen, closedForm ? featureStates : Denoise(windows), windows, o.FreeStart);
                 if (o.ThresholdPath is null) best = design.Fit(mask, threshold: 0);
                 else
                 {
@@ -135,82 +157,6 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
             var coefficients = Enumerable.Range(0, n).Select(d => final[d].data<double>().ToArray()).ToArray();
             return new DiscoveredModel("mnn", Library, stateNames, coefficients, outer: o.Nonlinearity, settings: settings);
         }
-    }
-
-    /// <summary>u for rhs (B, L, n) from u(0) = v0 (B, n): one frozen solve, members × dims as batch.</summary>
-    private static Tensor Solve(FrozenOde frozen, Tensor rhs, Tensor v0)
-    {
-        var solution = frozen.Solve(rhs.permute(0, 2, 1).unsqueeze(-1), v0.unsqueeze(-1).unsqueeze(-1).unsqueeze(-1));
-        return solution.U.select(-1, 0).squeeze(-1).permute(0, 2, 1);                    // (B, L, n)
-    }
-
-    /// <summary>
-    /// The exact regression for a fixed v: u = u₀ + Σ_f ξ_f·S(Θ_f(v)) is linear in ξ, so each target is a least-squares
-    /// fit of x − u₀ on the feature-driven solutions S(Θ_f(v)) (one batched solve with the features as dims).
-    /// </summary>
-    private sealed class IntegralDesign
-    {
-        private readonly double[][] _rows;
-        private readonly double[][] _targets;   // per state
-        private readonly int _features;
-
-        public IntegralDesign(MechanisticDiscovery owner, FrozenOde frozen, Tensor v, Tensor x)
-        {
-            long W = v.size(0), n = v.size(2);
-            var theta = owner.Library.Evaluate(v);                                        // (W, L, F)
-            _features = (int)theta.size(-1);
-            var driven = Solve(frozen, theta, zeros(W, _features, dtype: v.dtype));       // (W, L, F), from u(0) = 0
-            var u0 = Solve(frozen, zeros_like(x), v.select(1, 0));                        // (W, L, n)
-            var phi = driven.reshape(-1, _features).data<double>().ToArray();
-            var target = (x - u0).reshape(-1, n).data<double>().ToArray();
-            long rows = phi.Length / _features;
-            _rows = new double[rows][];
-            for (long r = 0; r < rows; r++) _rows[r] = phi.AsSpan((int)(r * _features), _features).ToArray();
-            _targets = Enumerable.Range(0, (int)n).Select(d => Enumerable.Range(0, (int)rows).Select(r => target[r * n + d]).ToArray()).ToArray();
-        }
-
-        /// <summary>ξ (F, n) on the support of <paramref name="mask"/>, thresholded and refitted until the support is stable.</summary>
-        public Tensor Fit(Tensor mask, double threshold)
-        {
-            var xi = zeros(_features, _targets.Length, dtype: ScalarType.Float64);
-            for (int d = 0; d < _targets.Length; d++)
-            {
-                var active = Enumerable.Range(0, _features).Where(f => mask[f, d].item<bool>()).ToArray();
-                double[] w = Array.Empty<double>();
-                for (int iteration = 0; iteration < 10 && active.Length > 0; iteration++)
-                {
-                    w = DenseLeastSquares.Solve(Columns(active), _targets[d]);
-                    var keep = active.Where((_, k) => Math.Abs(w[k]) >= threshold).ToArray();
-                    if (keep.Length == active.Length) break;
-                    active = keep;
-                }
-                if (active.Length > 0 && w.Length != active.Length) w = DenseLeastSquares.Solve(Columns(active), _targets[d]);
-                for (int k = 0; k < active.Length; k++) xi[active[k], d] = w[k];
-            }
-            return xi;
-        }
-
-        /// <summary>BIC summed over states: samples·ln(RSS/rows) + non-zero terms·ln(samples). Overlapping windows
-        /// repeat each sample, so the distinct samples (not the rows) count the evidence.</summary>
-        public double InformationCriterion(Tensor xi, long samples)
-        {
-            double total = 0;
-            for (int d = 0; d < _targets.Length; d++)
-            {
-                var c = Enumerable.Range(0, _features).Select(f => xi[f, d].item<double>()).ToArray();
-                double rss = 0;
-                for (int r = 0; r < _rows.Length; r++)
-                {
-                    double e = _targets[d][r];
-                    for (int f = 0; f < _features; f++) e -= _rows[r][f] * c[f];
-                    rss += e * e;
-                }
-                total += samples * Math.Log(Math.Max(rss, double.Epsilon) / _rows.Length) + c.Count(v => v != 0) * Math.Log(samples);
-            }
-            return total;
-        }
-
-        private double[][] Columns(int[] active) => _rows.Select(row => active.Select(f => row[f]).ToArray()).ToArray();
     }
 
     /// <summary>Start for u' = g(Θξ): sparse least squares of g⁻¹(ẋ) (second-order differences) on Θ(x).</summary>

@@ -3,22 +3,24 @@ namespace MechNN.Discovery;
 /// <summary>Settings of <see cref="MechanisticDiscovery"/> (defaults follow the reference discovery pipeline, scaled for CPUs).</summary>
 public sealed record MechanisticDiscoveryOptions
 {
-    /// <summary>Steps per window (the ODE solved per window has this many steps).</summary>
+    /// <summary>The value of <see cref="Window"/>, <see cref="Stride"/> or <see cref="DenoiserWidth"/> that asks for a
+    /// setting chosen from the data.</summary>
+    public const int Automatic = -1;
+    /// <summary>Steps per window (the ODE solved per window has this many steps); <see cref="Automatic"/>: about two of
+    /// the data's shortest characteristic times (<see cref="TimeScale"/>), 20–50 steps.</summary>
     public int Window { get; init; } = 50;
-    /// <summary>Offset between consecutive windows.</summary>
+    /// <summary>Offset between consecutive windows; <see cref="Automatic"/>: a tenth of the window.</summary>
     public int Stride { get; init; } = 1;
     /// <summary>Windows per Adam mini-batch.</summary>
     public int BatchSize { get; init; } = 512;
     /// <summary>Adam's learning rate for ξ and the denoiser.</summary>
     public double LearningRate { get; init; } = 1e-3;
     /// <summary>
-    /// Hidden width of the denoising network v = x + NN(x) (0: no denoiser, v = x; <see cref="AutomaticDenoiser"/>:
+    /// Hidden width of the denoising network v = x + NN(x) (0: no denoiser, v = x; <see cref="Automatic"/>:
     /// chosen from the data's noise estimate, see <see cref="NoiseEstimate"/>: none on clean data, and — as measured so
     /// far — none on noisy data either, see DenoiserChoice).
     /// </summary>
     public int DenoiserWidth { get; init; } = 256;
-    /// <summary>The <see cref="DenoiserWidth"/> that asks for a denoiser chosen from the data.</summary>
-    public const int AutomaticDenoiser = -1;
     /// <summary>
     /// Thresholds to choose from after training (null: <see cref="Threshold"/> is used as given). Training prunes at the
     /// smallest; then each threshold gives the exact sparse least-squares ξ through the solver, and the one with the
@@ -28,6 +30,17 @@ public sealed record MechanisticDiscoveryOptions
     /// <summary>torch intra-op threads during the fit (the solver's own loops use .NET's pool). 1 by default: the
     /// tensors are small, and idle OpenMP workers spinning beside the pool slowed fits 5–20× on a loaded machine.</summary>
     public int TorchThreads { get; init; } = 1;
+    /// <summary>
+    /// Fit each window's initial value u(0) with ξ (closed form: u is affine in u(0)) instead of taking the window's first
+    /// (noisy) sample: with u(0) = x₀ the noise of one sample enters every row of its window.
+    /// </summary>
+    public bool FreeStart { get; init; } = true;
+    /// <summary>
+    /// Without a denoiser: after each cycle's exact fit, the features Θ(v) of the next cycle are evaluated on the fitted
+    /// solutions u rather than on the data (v constrained by the ODE instead of a network; removes most of the
+    /// errors-in-variables bias of Θ(noisy x)).
+    /// </summary>
+    public bool FeaturesFromSolution { get; init; } = true;
     /// <summary>Threshold cycles: train, then prune |ξ| &lt; Threshold, repeated.</summary>
     public int Cycles { get; init; } = 6;
     /// <summary>Epochs over the windows between two thresholding steps.</summary>
@@ -51,6 +64,24 @@ public sealed record MechanisticDiscoveryOptions
     /// <summary>0: ξ is a direct parameter; &gt; 0: ξ is produced by an MLP of this width from a learnable 64-d code (reference variant).</summary>
     public int XiNetworkWidth { get; init; }
 
+    /// <summary>The thresholds <see cref="DataDriven"/> chooses from.</summary>
+    public static IReadOnlyList<double> DefaultThresholdPath { get; } = new[] { 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1 };
+
+    /// <summary>
+    /// The settings of `discover --method mnn` without options, chosen on data the `bench discovery` sweep does not score
+    /// (its systems with noise seeds 100–102, docs/results/discovery.md): window and stride from the data's time scale, no
+    /// denoiser network (the cycles take Θ(v) on the fitted solutions instead), each window's start fitted, 3 cycles, the
+    /// threshold chosen by BIC over <see cref="DefaultThresholdPath"/>.
+    /// </summary>
+    public static MechanisticDiscoveryOptions DataDriven { get; } = new()
+    {
+        Window = Automatic, Stride = Automatic, Cycles = 3, EpochsPerCycle = 2, Order = 3, DenoiserWidth = Automatic,
+        ThresholdPath = DefaultThresholdPath,
+    };
+
+    /// <summary>The fewest samples a trajectory needs: one window (the shortest automatic one when it is automatic).</summary>
+    public int MinimumSamples => Window == Automatic ? WindowChoice.Shortest : Window;
+
     /// <summary>These options, or an <see cref="ArgumentException"/> naming the first setting out of its range.</summary>
     internal MechanisticDiscoveryOptions Checked()
     {
@@ -58,11 +89,12 @@ public sealed record MechanisticDiscoveryOptions
         // u' = rhs pins only the first derivative and u(0): a window of fewer steps than the order leaves a polynomial
         // of higher derivatives free, and the per-window ODE is singular.
         int shortest = Math.Max(2, Order);
-        if (Window < shortest) throw OptionCheck.Invalid("window", $"≥ {shortest} (at least 2 and the order, {Order}: shorter windows leave the per-window ODE undetermined)", Window);
-        if (Stride < 1) throw OptionCheck.Invalid("stride", "≥ 1", Stride);
+        if (Window < shortest && Window != Automatic)
+            throw OptionCheck.Invalid("window", $"≥ {shortest} (at least 2 and the order, {Order}: shorter windows leave the per-window ODE undetermined; or -1 for automatic)", Window);
+        if (Stride < 1 && Stride != Automatic) throw OptionCheck.Invalid("stride", "≥ 1 (or -1 for automatic)", Stride);
         if (BatchSize < 1) throw OptionCheck.Invalid("batch size", "≥ 1", BatchSize);
         if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw OptionCheck.Invalid("learning rate", "> 0", LearningRate);
-        if (DenoiserWidth < AutomaticDenoiser) throw OptionCheck.Invalid("denoiser width", "≥ 0 (or -1 for automatic)", DenoiserWidth);
+        if (DenoiserWidth < Automatic) throw OptionCheck.Invalid("denoiser width", "≥ 0 (or -1 for automatic)", DenoiserWidth);
         if (ThresholdPath is { } path && (path.Count == 0 || path.Any(t => !(t >= 0 && double.IsFinite(t)))))
             throw new ArgumentException("threshold path must hold at least one threshold, each ≥ 0");
         if (TorchThreads < 1) throw OptionCheck.Invalid("torch threads", "≥ 1", TorchThreads);

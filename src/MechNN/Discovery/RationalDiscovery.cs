@@ -22,14 +22,13 @@ public sealed class RationalDiscovery(PolynomialLibrary library, MechanisticDisc
     /// <summary>The numerator library Θ.</summary>
     public PolynomialLibrary Library { get; } = library.IncludeBias ? library : throw new ArgumentException("The numerator library needs its constant term.");
 
-    private protected override DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, Action<DiscoveryProgress>? progress)
+    private protected override DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> stateNames, MechanisticDiscoveryOptions o, Action<DiscoveryProgress>? progress)
     {
-        var o = Options;
         int n = trajectories[0][0].Length;
         manual_seed(o.Seed);
         var (xi0, eta0) = LinearisedStart(trajectories, dt);
         using var scope = NewDisposeScope();
-        var windows = Windows(trajectories);                                             // (W, L, n)
+        var windows = Windows(trajectories, o);                                             // (W, L, n)
         long W = windows.size(0);
         int F = (int)Library.Evaluate(windows.narrow(0, 0, 1)).size(-1);
         var xi = new Parameter(Matrix(xi0, F, n));
@@ -66,7 +65,7 @@ public sealed class RationalDiscovery(PolynomialLibrary library, MechanisticDisc
             maskP = maskP.logical_and(xi.abs().ge(o.Threshold));
             maskQ = maskQ.logical_and(eta.abs().ge(o.Threshold));
             progress?.Invoke(new DiscoveryProgress(Math.Max(o.Cycles - 1, 0), o.EpochsPerCycle, lastLoss, Active()));
-            return new DiscoveredModel("mnn-rational", Library, stateNames, Rows((xi * maskP).t(), n), Rows((eta * maskQ).t(), n), settings: Settings(dt));
+            return new DiscoveredModel("mnn-rational", Library, stateNames, Rows((xi * maskP).t(), n), Rows((eta * maskQ).t(), n), settings: Settings(dt, o));
         }
     }
 

@@ -31,7 +31,7 @@ public abstract class WindowedDiscovery(MechanisticDiscoveryOptions? options) : 
     public DiscoveredModel Fit(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string>? names = null, Action<DiscoveryProgress>? progress = null)
     {
         if (trajectories.Count == 0) throw new ArgumentException("At least one trajectory is needed.");
-        int n = trajectories[0][0].Length, L = Options.Window;
+        int n = trajectories[0][0].Length, L = Options.MinimumSamples;
         for (int k = 0; k < trajectories.Count; k++)
         {
             if (trajectories[k].Length < L) throw new ArgumentException($"trajectory {k}: {trajectories[k].Length} samples are fewer than one window of {L}.");
@@ -39,22 +39,22 @@ public abstract class WindowedDiscovery(MechanisticDiscoveryOptions? options) : 
         }
         if (!(dt > 0)) throw new ArgumentException($"The time step must be positive (got {dt}).", nameof(dt));
         if (names is not null && names.Count != n) throw new ArgumentException($"{names.Count} names for {n} states.", nameof(names));
-        return FitChecked(trajectories, dt, names ?? Enumerable.Range(0, n).Select(i => $"x{i}").ToList(), progress);
+        return FitChecked(trajectories, dt, names ?? Enumerable.Range(0, n).Select(i => $"x{i}").ToList(), WindowChoice.Resolve(Options, trajectories, dt), progress);
     }
 
-    /// <summary>The fit itself, on checked trajectories.</summary>
-    private protected abstract DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> names, Action<DiscoveryProgress>? progress);
+    /// <summary>The fit itself, on checked trajectories, with the window and stride resolved in <paramref name="options"/>.</summary>
+    private protected abstract DiscoveredModel FitChecked(IReadOnlyList<double[][]> trajectories, double dt, IReadOnlyList<string> names, MechanisticDiscoveryOptions options, Action<DiscoveryProgress>? progress);
 
-    /// <summary>Every window of every trajectory, (W, Window, states), windows Stride apart.</summary>
-    private protected Tensor Windows(IReadOnlyList<double[][]> trajectories) =>
+    /// <summary>Every window of every trajectory, (W, Window, states), windows Stride apart (resolved options).</summary>
+    private protected static Tensor Windows(IReadOnlyList<double[][]> trajectories, MechanisticDiscoveryOptions options) =>
         cat(trajectories.Select(data => tensor(data.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64)
-            .reshape(data.Length, data[0].Length).unfold(0, Options.Window, Options.Stride).permute(0, 2, 1)).ToArray(), 0).contiguous();
+            .reshape(data.Length, data[0].Length).unfold(0, options.Window, options.Stride).permute(0, 2, 1)).ToArray(), 0).contiguous();
 
-    /// <summary>The settings kept with the fitted model.</summary>
-    private protected Dictionary<string, double> Settings(double dt) => new()
+    /// <summary>The settings kept with the fitted model (resolved options).</summary>
+    private protected static Dictionary<string, double> Settings(double dt, MechanisticDiscoveryOptions options) => new()
     {
-        ["threshold"] = Options.Threshold, ["window"] = Options.Window, ["stride"] = Options.Stride, ["order"] = Options.Order,
-        ["cycles"] = Options.Cycles, ["epochsPerCycle"] = Options.EpochsPerCycle, ["learningRate"] = Options.LearningRate,
-        ["seed"] = Options.Seed, ["dt"] = dt,
+        ["threshold"] = options.Threshold, ["window"] = options.Window, ["stride"] = options.Stride, ["order"] = options.Order,
+        ["cycles"] = options.Cycles, ["epochsPerCycle"] = options.EpochsPerCycle, ["learningRate"] = options.LearningRate,
+        ["seed"] = options.Seed, ["dt"] = dt,
     };
 }

@@ -22,18 +22,54 @@ public class MnnDefaultsTests
     {
         var system = DiscoverySweep.System("linear-sho");
         var (x, t) = DiscoverySweep.Clean(system);
-        var model = new MechanisticDiscovery(new PolynomialLibrary(2, 2), new MechanisticDiscoveryOptions
-        {
-            Stride = 5, Cycles = 3, EpochsPerCycle = 2, DenoiserWidth = MechanisticDiscoveryOptions.AutomaticDenoiser,
-            ThresholdPath = DiscoverySweep.ThresholdPath,
-        }).Fit(x, system.Dt);
+        var model = new MechanisticDiscovery(new PolynomialLibrary(2, 2), MechanisticDiscoveryOptions.DataDriven).Fit(x, system.Dt);
         Assert.Equal(0, model.Settings["denoiserWidth"]);
         Assert.True(model.Settings["noiseEstimate"] < 1e-3);
         Assert.Equal(1, model.Settings["thresholdByBic"]);
-        Assert.Contains(model.Settings["threshold"], DiscoverySweep.ThresholdPath);
+        Assert.Contains(model.Settings["threshold"], MechanisticDiscoveryOptions.DefaultThresholdPath);
         var score = TermScore.Of(DiscoverySweep.Truth(system, x), model.Coefficients);
         Assert.Equal((4, 0, 0), (score.Correct, score.Wrong, score.Missing));
         Assert.True(score.MaxRelativeError <= 1e-3, $"max relative error {score.MaxRelativeError:P3}");
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    public void TimeScaleReadsOneOverTheFrequencyThroughNoise(double noise)
+    {
+        // x = sin(3t), y = 5 cos(0.5t): τ = 1/ω per state, the shortest 1/3.
+        var clean = Enumerable.Range(0, 4000).Select(i => new[] { Math.Sin(3 * i * 0.01), 5 * Math.Cos(0.5 * i * 0.01) }).ToArray();
+        double tau = TimeScale.Shortest(new[] { MeasurementNoise.Add(clean, noise, seed: 7) }, 0.01);
+        Assert.InRange(tau, 1 / 3.0 * 0.97, 1 / 3.0 * 1.03);
+    }
+
+    [Theory]
+    [InlineData("lorenz", 20, 30)]
+    [InlineData("linear-sho", 50, 50)]
+    public void AutomaticWindowFollowsTheTimeScale(string name, int shortest, int longest)
+    {
+        var system = DiscoverySweep.System(name);
+        var (x, _) = DiscoverySweep.Clean(system);
+        var model = new MechanisticDiscovery(new PolynomialLibrary(x[0].Length, system.Degree), MechanisticDiscoveryOptions.DataDriven with { Cycles = 1 })
+            .Fit(x.Take(2000).ToArray(), system.Dt);
+        Assert.InRange(model.Settings["window"], shortest, longest);
+        Assert.Equal(Math.Round(model.Settings["window"] / 10), model.Settings["stride"]);
+    }
+
+    [Fact]
+    public void FittedStartsAndFeaturesFromTheSolutionBeatTheNoisyFirstSample()
+    {
+        // Noise seed 100: the seeds the defaults were chosen on (the sweep scores 0–4).
+        var system = DiscoverySweep.System("linear-sho");
+        var (clean, _) = DiscoverySweep.Clean(system);
+        var truth = DiscoverySweep.Truth(system, clean);
+        var x = MeasurementNoise.Add(clean, 0.05, seed: 100);
+        TermScore Score(MechanisticDiscoveryOptions o) => TermScore.Of(truth, new MechanisticDiscovery(new PolynomialLibrary(2, 2), o).Fit(x, system.Dt).Coefficients);
+        var defaults = Score(MechanisticDiscoveryOptions.DataDriven);
+        var noisyStart = Score(MechanisticDiscoveryOptions.DataDriven with { FreeStart = false, FeaturesFromSolution = false });
+        Assert.Equal((4, 0, 0), (defaults.Correct, defaults.Wrong, defaults.Missing));
+        Assert.True(defaults.MaxRelativeError < 0.03, $"defaults {defaults.MaxRelativeError:P2}");
+        Assert.True(defaults.MaxRelativeError < noisyStart.MaxRelativeError / 1.5, $"defaults {defaults.MaxRelativeError:P2}, noisy start {noisyStart.MaxRelativeError:P2}");
     }
 
     [Fact]

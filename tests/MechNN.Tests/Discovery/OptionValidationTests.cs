@@ -24,16 +24,17 @@ public class OptionValidationTests
         { new() { EpochsPerCycle = 0 }, "epochs must be ≥ 1 (got 0)" },
         { new() { DenoiserWidth = -2 }, "denoiser width must be ≥ 0 (or -1 for automatic) (got -2)" },
         { new() { XiNetworkWidth = -1 }, "xi-network width must be ≥ 0 (got -1)" },
-        { new() { Stride = 0 }, "stride must be ≥ 1 (got 0)" },
-        { new() { Stride = -3 }, "stride must be ≥ 1 (got -3)" },
+        { new() { Stride = 0 }, "stride must be ≥ 1 (or -1 for automatic) (got 0)" },
+        { new() { Stride = -3 }, "stride must be ≥ 1 (or -1 for automatic) (got -3)" },
         { new() { BatchSize = 0 }, "batch size must be ≥ 1 (got 0)" },
         { new() { Order = 0 }, "order must be ≥ 1 (got 0)" },
         { new() { Threshold = -1 }, "threshold must be ≥ 0 (got -1)" },
         { new() { LearningRate = 0 }, "learning rate must be > 0 (got 0)" },
         { new() { LearningRate = double.PositiveInfinity }, "learning rate must be > 0 (got ∞)" },
-        { new() { Window = 1, Order = 1 }, "window must be ≥ 2 (at least 2 and the order, 1: shorter windows leave the per-window ODE undetermined) (got 1)" },
-        { new() { Window = 2 }, "window must be ≥ 3 (at least 2 and the order, 3: shorter windows leave the per-window ODE undetermined) (got 2)" },
-        { new() { Window = 4, Order = 5 }, "window must be ≥ 5 (at least 2 and the order, 5: shorter windows leave the per-window ODE undetermined) (got 4)" },
+        { new() { Window = 1, Order = 1 }, "window must be ≥ 2 (at least 2 and the order, 1: shorter windows leave the per-window ODE undetermined; or -1 for automatic) (got 1)" },
+        { new() { Window = 2 }, "window must be ≥ 3 (at least 2 and the order, 3: shorter windows leave the per-window ODE undetermined; or -1 for automatic) (got 2)" },
+        { new() { Window = 4, Order = 5 }, "window must be ≥ 5 (at least 2 and the order, 5: shorter windows leave the per-window ODE undetermined; or -1 for automatic) (got 4)" },
+        { new() { Window = -2 }, "window must be ≥ 3 (at least 2 and the order, 3: shorter windows leave the per-window ODE undetermined; or -1 for automatic) (got -2)" },
     };
 
     [Theory]
