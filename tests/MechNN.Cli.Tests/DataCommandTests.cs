@@ -63,7 +63,7 @@ public sealed class DataCommandTests : TempFolderTest
         var path = Lorenz(60);
         var r = Mechnn.Run("discover", path, "--method", "mnn", "--window", "2");
         Assert.Equal(CliErrors.BadInput, r.ExitCode);
-        Assert.Equal("error: window must be ≥ 3 (at least 2 and the order, 3: shorter windows leave the per-window ODE undetermined) (got 2)", r.Err.Trim());
+        Assert.Equal("error: window must be ≥ 3 (at least 2 and the order, 3: shorter windows leave the per-window ODE undetermined; or -1 for automatic) (got 2)", r.Err.Trim());
     }
 
     [Fact]
