@@ -8,7 +8,9 @@ namespace MechNN.Cli;
 /// </summary>
 internal static class CliCancellation
 {
-    private static readonly CancellationTokenSource Source = new();
+    // Replaced by a fresh one when the last section of a cancelled run ends, so that in-process runs (tests) after a
+    // cancelled one start uncancelled; a real process exits then anyway.
+    private static CancellationTokenSource _source = new();
     private const string ShowCursor = "\u001b[?25h";
     private static int _active;
     private static readonly PosixSignalRegistration[] Registrations =
@@ -19,13 +21,13 @@ internal static class CliCancellation
     {
         GC.KeepAlive(Registrations);
         Interlocked.Increment(ref _active);
-        token = Source.Token;
+        token = Volatile.Read(ref _source).Token;
         return new Section();
     }
 
     private static void OnSignal(PosixSignalContext context)
     {
-        if (Volatile.Read(ref _active) == 0 || Source.IsCancellationRequested)
+        if (!Stop())
         {
             // The process ends now, without the progress display's cleanup: show the cursor it hid.
             if (!Console.IsOutputRedirected) Console.Out.Write(ShowCursor);
@@ -33,7 +35,16 @@ internal static class CliCancellation
             return;
         }
         context.Cancel = true;
-        Source.Cancel();
+    }
+
+    /// <summary>Asks the active run to stop, as the first Ctrl-C does (in-process tests call it).</summary>
+    /// <returns>Whether a run was active and not yet asked: false means the signal should end the process.</returns>
+    internal static bool Stop()
+    {
+        var source = Volatile.Read(ref _source);
+        if (Volatile.Read(ref _active) == 0 || source.IsCancellationRequested) return false;
+        source.Cancel();
+        return true;
     }
 
     private sealed class Section : IDisposable
@@ -42,7 +53,8 @@ internal static class CliCancellation
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) Interlocked.Decrement(ref _active);
+            if (Interlocked.Exchange(ref _disposed, 1) == 0 && Interlocked.Decrement(ref _active) == 0 && _source.IsCancellationRequested)
+                Volatile.Write(ref _source, new CancellationTokenSource());
         }
     }
 }

@@ -64,9 +64,14 @@ internal static class Outputs
     /// <summary>Writes a result file with the provenance of this invocation and says where.</summary>
     public static void WriteResult(ParseResult parse, string path, object result)
     {
-        ResultFile.Write(path, Provenance.Capture(CommandLine(parse)), result);
+        SaveResult(parse, path, result);
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
     }
+
+    /// <summary>Writes a result file with the provenance of this invocation, silently (a partial result rewritten while a
+    /// progress display is live).</summary>
+    public static void SaveResult(ParseResult parse, string path, object result) =>
+        ResultFile.Write(path, Provenance.Capture(CommandLine(parse)), result);
 
     private static string Quote(string token) =>
         token.Length > 0 && token.All(c => char.IsLetterOrDigit(c) || "-_./:=,+@%".Contains(c)) ? token : "'" + token.Replace("'", "'\\''") + "'";

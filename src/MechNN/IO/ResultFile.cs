@@ -20,6 +20,8 @@ public static class ResultFile
     // The record's own fields in camelCase; a result's property names are written as the result spells them.
     private static readonly JsonSerializerOptions ProvenanceJson = new(Json) { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
+    private static readonly JsonSerializerOptions ReadJson = new(Json) { PropertyNameCaseInsensitive = true };
+
     /// <summary>Serialises <paramref name="result"/> behind its provenance and writes it to <paramref name="path"/>.</summary>
     /// <param name="path">The JSON file to create or replace.</param>
     /// <param name="provenance">Where the result came from.</param>
@@ -39,6 +41,23 @@ public static class ResultFile
             document[name] = value;
         }
         AtomicFile.WriteAllText(path, document.ToJsonString(Json) + "\n");
+    }
+
+    /// <summary>Reads a result's own properties back from a file written by <see cref="Write"/> (names matched without
+    /// regard to case; the provenance and properties <typeparamref name="T"/> lacks are skipped).</summary>
+    /// <typeparam name="T">The shape to read: a record with the properties wanted.</typeparam>
+    /// <param name="path">A result file.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="FormatException">The file is not JSON or its properties do not fit <typeparamref name="T"/>.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static T Read<T>(string path) where T : class
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: result file not found", path);
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), ReadJson) ?? throw new FormatException($"{path}: empty result file");
+        }
+        catch (JsonException ex) { throw new FormatException($"{path}: not a result file of this kind ({ex.Message})", ex); }
     }
 
     /// <summary>Reads the provenance record back from a file written by <see cref="Write"/>.</summary>
