@@ -9,7 +9,8 @@ namespace MechNN.Cli.Commands;
 /// <summary>
 /// `mechnn bench discovery`: catalogue systems × noise levels × seeds × methods (SINDy FD, SINDy smoothed, weak SINDy,
 /// ensemble SINDy, MNN defaults) on the same data in one process; per cell the fraction of seeds with the exact
-/// structure, the median worst relative coefficient error and the median seconds.
+/// structure, the median worst relative coefficient error and the median seconds. A run takes minutes, so its file is
+/// rewritten after every row and Ctrl-C stops between rows (see <see cref="DiscoveryBenchFile"/>); --resume continues it.
 /// </summary>
 internal static class DiscoveryBenchCommand
 {

@@ -23,6 +23,24 @@ public sealed class ResultFileTests : IDisposable
         Assert.Equal(provenance, ResultFile.ReadProvenance(path));
     }
 
+    private sealed record Row(string Method, double Error);
+
+    private sealed record Body(bool Complete, List<Row> Rows);
+
+    [Fact]
+    public void Read_gives_back_the_result_with_NaN_and_infinity_and_names_a_file_of_another_shape()
+    {
+        var path = Path.Combine(_dir, "r.json");
+        ResultFile.Write(path, Provenance.Capture("mechnn bench discovery"),
+            new { complete = false, rows = new[] { new Row("a", double.NaN), new Row("b", double.PositiveInfinity), new Row("c", 0.1 + 0.2) } });
+        var body = ResultFile.Read<Body>(path);
+        Assert.False(body.Complete);
+        Assert.Equal(new[] { new Row("a", double.NaN), new Row("b", double.PositiveInfinity), new Row("c", 0.1 + 0.2) }, body.Rows);
+        File.WriteAllText(path, "{\"rows\": 3}");
+        var e = Assert.Throws<FormatException>(() => ResultFile.Read<Body>(path));
+        Assert.StartsWith($"{path}: not a result file of this kind", e.Message);
+    }
+
     [Fact]
     public void Provenance_records_the_command_the_machine_and_the_commit_from_the_environment()
     {
