@@ -36,28 +36,26 @@ public sealed class BenchMemoryTests : TempFolderTest
     [Fact]
     public void A_child_that_fails_is_named_with_its_message_and_its_exit_code_becomes_the_parents()
     {
-        BenchCommand.MemoryChildArguments = a => a.Select(x => x == "lorenz" ? "nope" : x).ToArray();
-        try
-        {
-            var r = Mechnn.Run([.. Tiny, "--out", In("m.json")]);
-            Assert.Equal(CliErrors.BadInput, r.ExitCode);
-            Assert.StartsWith("error: --memory: the child measuring config 'lorenz', method 'torch-sequential' exited with code 2: error: unknown config 'nope'", r.Err.Trim());
-            Assert.False(File.Exists(In("m.json")));
-        }
-        finally { BenchCommand.MemoryChildArguments = a => a; }
+        var r = RunWithChild(a => a.Select(x => x == "lorenz" ? "nope" : x).ToArray());
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.StartsWith("error: --memory: the child measuring config 'lorenz', method 'torch-sequential' exited with code 2: error: unknown config 'nope'", r.Err.Trim());
+        Assert.False(File.Exists(In("m.json")));
     }
 
     [Fact]
     public void A_child_that_succeeds_without_a_reading_is_named()
     {
-        BenchCommand.MemoryChildArguments = _ => ["--version"];
-        try
-        {
-            var r = Mechnn.Run([.. Tiny, "--out", In("m.json")]);
-            Assert.Equal(CliErrors.BadInput, r.ExitCode);
-            Assert.Equal("error: --memory: the child measuring config 'lorenz', method 'torch-sequential' printed no 'mechnn-memory:' line", r.Err.Trim());
-            Assert.False(File.Exists(In("m.json")));
-        }
+        var r = RunWithChild(_ => ["--version"]);
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        Assert.Equal("error: --memory: the child measuring config 'lorenz', method 'torch-sequential' printed no 'mechnn-memory:' line", r.Err.Trim());
+        Assert.False(File.Exists(In("m.json")));
+    }
+
+    /// <summary>Runs <see cref="Tiny"/> with the children's arguments rewritten, restoring them afterwards.</summary>
+    private CliResult RunWithChild(Func<string[], string[]> rewrite)
+    {
+        BenchCommand.MemoryChildArguments = rewrite;
+        try { return Mechnn.Run([.. Tiny, "--out", In("m.json")]); }
         finally { BenchCommand.MemoryChildArguments = a => a; }
     }
 
