@@ -38,6 +38,7 @@ internal static class CliErrors
     public static int? Code(Exception ex) => ex switch
     {
         OperationCanceledException => Cancelled,
+        Bench.MemoryChildException child => child.ExitCode,
         Training.Distributed.DistributedException => DistributedFailure,
         IllPosedSystemException or IntegrationDivergedException or TrainingDivergedException => NumericalFailure,
         // libtorch reports an allocation that does not fit (host or device) as an ExternalException: the input is too large.

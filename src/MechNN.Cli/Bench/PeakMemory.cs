@@ -13,13 +13,22 @@ internal static partial class PeakMemory
     public static double MeasureMb(Action action)
     {
         if (!Supported) { action(); return double.NaN; }
+        double before = ResetHighWaterMb();
+        action();
+        return HighWaterMb() - before;
+    }
+
+    /// <summary>Collects garbage, resets the high-water mark to the current resident set and returns that, in MiB.</summary>
+    public static double ResetHighWaterMb()
+    {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         File.WriteAllText("/proc/self/clear_refs", "5");
-        long before = Read("VmRSS");
-        action();
-        return (Read("VmHWM") - before) / 1024.0;
+        return Read("VmRSS") / 1024.0;
     }
+
+    /// <summary>The largest resident set since the last reset, in MiB.</summary>
+    public static double HighWaterMb() => Read("VmHWM") / 1024.0;
 
     private static long Read(string key)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using MechNN.Cli.Bench;
 using MechNN.Cli.Rendering;
 using Spectre.Console;
@@ -32,14 +33,26 @@ internal static class BenchCommand
         var formulation = new Option<string>("--formulation") { Description = "smnn (no ε, continuity rows: the S-MNN default the reference figures use) or mnn (ε, central rows)", DefaultValueFactory = _ => "smnn" };
         var output = new Option<string?>("--out") { Description = "JSON file to write (default ./bench-solver-<device>.json)." };
         var methods = new Option<string[]>("--methods") { Description = "Solvers to run (default: all available): " + string.Join(", ", SolverBench.MethodNames), AllowMultipleArgumentsPerToken = true };
+        var memory = new Option<bool>("--memory")
+        {
+            Description = "Also measure each (config, method) in a fresh child process (empty allocator cache) and add a \"peak MiB\" column: "
+                + "cuda: device memory in use (cuMemGetInfo), sampled every ~1 ms and after the reps, minus the child's use after CUDA init and a "
+                + "warm-up tensor; that is memory reserved by libtorch's cache (≥ allocated) and counts other processes on the GPU. "
+                + "cpu: the child's peak resident set minus its baseline.",
+        };
+        var memoryChild = new Option<bool>("--memory-child") { Description = "Internal: one --memory measurement; prints one line for the parent.", Hidden = true };
         var command = new Command("solver", "Forward + backward of one batched solve: fused/parallel vs torch-ops sequential vs dense oracle.")
-            { configs, device, dtype, reps, budget, formulation, output, methods };
+            { configs, device, dtype, reps, budget, formulation, output, methods, memory, memoryChild };
         command.SetAction(parse => Run(parse, parse.GetValue(configs), parse.GetValue(device)!, parse.GetValue(dtype)!, parse.GetValue(reps),
-            parse.GetValue(budget), parse.GetValue(formulation)!, parse.GetValue(output), parse.GetValue(methods)));
+            parse.GetValue(budget), parse.GetValue(formulation)!, parse.GetValue(output), parse.GetValue(methods),
+            parse.GetValue(memoryChild) ? MemoryMode.Child : parse.GetValue(memory) ? MemoryMode.Parent : MemoryMode.Off));
         return command;
     }
 
-    private static int Run(ParseResult parse, string[]? names, string deviceName, string dtypeName, int reps, double budget, string formulation, string? output, string[]? methods)
+    private enum MemoryMode { Off, Parent, Child }
+
+    private static int Run(ParseResult parse, string[]? names, string deviceName, string dtypeName, int reps, double budget, string formulation, string? output,
+        string[]? methods, MemoryMode memory)
     {
         var dev = ParseDevice(deviceName);
         var dtype = dtypeName switch
@@ -58,29 +71,52 @@ internal static class BenchCommand
         var only = methods is { Length: > 0 } ? methods.SelectMany(m => m.Split(',')).ToHashSet() : null;
         foreach (var m in only ?? [])
             if (!SolverBench.MethodNames.Contains(m)) throw new ArgumentException($"--methods: unknown method '{m}'; known: {string.Join(", ", SolverBench.MethodNames)}");
+        var bench = new SolverBench(dev, dtype, reps, budget, formulation == "mnn", only);
+        if (memory == MemoryMode.Child)
+        {
+            if (selected.Count != 1 || only?.Count != 1) throw new ArgumentException("--memory-child measures one --config and one --methods entry.");
+            AnsiConsole.WriteLine(MemoryProbe.Line(MemoryProbe.Measure(dev, () => bench.Run(selected[0], _ => { }))));
+            return 0;
+        }
         Outputs.Check(("--out", path));
 
-        var bench = new SolverBench(dev, dtype, reps, budget, formulation == "mnn", only);
         var rows = new List<(SolverConfig Config, List<MethodResult> Results)>();
+        var peaks = new Dictionary<(string Config, string Method), double>();
         ProgressDisplay.Run(display =>
         {
             var line = display.Add("bench", selected.Count);
             foreach (var config in selected)
             {
-                rows.Add((config, bench.Run(config, line.Describe)));
+                var results = bench.Run(config, line.Describe);
+                rows.Add((config, results));
+                // Only what was timed: a skipped or failed method has nothing to measure.
+                if (memory == MemoryMode.Parent)
+                    foreach (var r in results.Where(r => !double.IsNaN(r.MedianMs)))
+                    {
+                        line.Describe($"{config.Name}: {r.Method}, memory in a child process");
+                        string[] child = ["bench", "solver", "--config", config.Name, "--methods", r.Method, "--device", deviceName, "--dtype", dtypeName,
+                            "--reps", reps.ToString(CultureInfo.InvariantCulture), "--budget", budget.ToString("R", CultureInfo.InvariantCulture),
+                            "--formulation", formulation, "--memory-child"];
+                        peaks[(config.Name, r.Method)] = MemoryProbe.RunChild(MemoryChildArguments(child), $"config '{config.Name}', method '{r.Method}'").PeakMib;
+                    }
                 line.Increment();
             }
         });
+        double Peak(SolverConfig c, MethodResult r) => peaks.TryGetValue((c.Name, r.Method), out var mib) ? mib : double.NaN;
 
         var table = new Table().Title($"forward + backward, {dtypeName}, {deviceName}, {formulation} rows, median of ≤{reps}")
             .AddColumns("config", "method", "median ms", "peak ΔRSS MB", $"× vs {SolverBench.Sequential}", "× vs dense", "max rel diff", "note");
+        if (memory == MemoryMode.Parent) table.AddColumn("peak MiB (child)");
         foreach (var (config, results) in rows)
         {
             var seq = results.FirstOrDefault(r => r.Method == SolverBench.Sequential)?.MedianMs ?? double.NaN;
             var dense = results.FirstOrDefault(r => r.Method == "dense-oracle")?.MedianMs ?? double.NaN;
             foreach (var r in results)
-                table.AddRow(config.Name + $" ({config.Systems}×{config.Steps}, R={config.Order})", r.Method, Fmt(r.MedianMs), Fmt(Math.Max(r.PeakMb, 0)),
-                    Ratio(seq, r.MedianMs), Ratio(dense, r.MedianMs), double.IsNaN(r.MaxRelDiff) ? "" : r.MaxRelDiff.ToString("E1"), Markup.Escape(r.Status));
+            {
+                string[] cells = [config.Name + $" ({config.Systems}×{config.Steps}, R={config.Order})", r.Method, Fmt(r.MedianMs), Fmt(Math.Max(r.PeakMb, 0)),
+                    Ratio(seq, r.MedianMs), Ratio(dense, r.MedianMs), double.IsNaN(r.MaxRelDiff) ? "" : r.MaxRelDiff.ToString("E1"), Markup.Escape(r.Status)];
+                table.AddRow(memory == MemoryMode.Parent ? [.. cells, Fmt(Peak(config, r))] : cells);
+            }
         }
         AnsiConsole.Write(table);
 
@@ -91,7 +127,7 @@ internal static class BenchCommand
             {
                 r.Config.Name, r.Config.Systems, r.Config.Steps, r.Config.Order, r.Config.InitialOrders,
                 reference_smnn_h100_ms = r.Config.SmnnMs, target_h100_ms = r.Config.TargetMs,
-                results = r.Results.Select(x => new { x.Method, median_ms = Json(x.MedianMs), min_ms = Json(x.MinMs), peak_mb = Json(x.PeakMb), max_rel_diff = double.IsNaN(x.MaxRelDiff) ? (double?)null : x.MaxRelDiff, x.Status }),
+                results = r.Results.Select(x => new { x.Method, median_ms = Json(x.MedianMs), min_ms = Json(x.MinMs), peak_mb = Json(x.PeakMb), peak_mib = Json(Peak(r.Config, x)), max_rel_diff = double.IsNaN(x.MaxRelDiff) ? (double?)null : x.MaxRelDiff, x.Status }),
             }),
         };
         Outputs.WriteResult(parse, path, report);
@@ -131,6 +167,9 @@ internal static class BenchCommand
         foreach (var f in failed) AnsiConsole.MarkupLine($"[red]{Markup.Escape(f.Backend)} disagrees beyond {ValueTolerance:E0} (u, ε) or {GradientTolerance:E0} (gradients), or missed ill-posed members[/]");
         return failed.Count == 0 ? 0 : 1;
     }
+
+    /// <summary>The --memory child's arguments as started; tests replace it to make a child fail.</summary>
+    internal static Func<string[], string[]> MemoryChildArguments { get; set; } = arguments => arguments;
 
     internal static Device ParseDevice(string name) => name switch
     {
