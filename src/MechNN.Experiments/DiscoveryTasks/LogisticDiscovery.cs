@@ -14,7 +14,7 @@ namespace MechNN.Experiments.DiscoveryTasks;
 /// <param name="MaxAbsP0">Largest |p₀|.</param>
 /// <param name="Step">The learned step (the data's spacing is the gauge it started from).</param>
 /// <param name="Truth">(r, −r/K) per held-out trajectory.</param>
-/// <param name="Learned">(p₀, p₁, p₂) per held-out trajectory.</param>
+/// <param name="Learned">(p₀, p₁, p₂) per held-out trajectory, in the data's time units (see <see cref="LogisticDiscovery.Evaluate"/>).</param>
 public sealed record LogisticEvaluation(int Trajectories, double MedianErrorP1, double MedianErrorP2, double CorrelationP1, double CorrelationP2,
     double MedianAbsP0, double MaxAbsP0, double Step, (double R, double MinusROverK)[] Truth, double[][] Learned);
 
@@ -61,7 +61,12 @@ public static class LogisticDiscovery
         }, progress, cancellation);
     }
 
-    /// <summary>Compares the held-out 20%'s parameters with the truth.</summary>
+    /// <summary>
+    /// Compares the held-out 20%'s parameters with the truth. The solver integrates u' = p₀ + p₁v + p₂v² over steps of the
+    /// learned length h, while the samples are Δ apart in time: the network's p are rates per unit of the solver's time,
+    /// so in the data's time they are p·h/Δ (the step and the p's share one time-scale gauge, and only their product is
+    /// identified). The comparison is made in the data's units.
+    /// </summary>
     /// <param name="model">The trained model.</param>
     /// <param name="data">The data set.</param>
     /// <returns>The recovery metrics.</returns>
@@ -76,7 +81,8 @@ public static class LogisticDiscovery
             var x = tensor(data.Noisy.Skip(train).SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(test, data.Noisy[0].Length);
             p = model.forward(x).Parameters.data<double>().ToArray();
         }
-        var learned = Enumerable.Range(0, test).Select(i => new[] { p[3 * i], p[3 * i + 1], p[3 * i + 2] }).ToArray();
+        double toDataTime = model.Step / data.Step;
+        var learned = Enumerable.Range(0, test).Select(i => new[] { p[3 * i] * toDataTime, p[3 * i + 1] * toDataTime, p[3 * i + 2] * toDataTime }).ToArray();
         var truth = Enumerable.Range(train, test).Select(i => (data.Rates[i], -data.Rates[i] / data.Capacities[i])).ToArray();
         var e1 = learned.Zip(truth, (l, t) => Math.Abs(l[1] - t.Item1) / Math.Abs(t.Item1)).ToArray();
         var e2 = learned.Zip(truth, (l, t) => Math.Abs(l[2] - t.Item2) / Math.Abs(t.Item2)).ToArray();

@@ -35,6 +35,23 @@ public class LogisticTests(ITestOutputHelper output)
     /// Measured: median errors 32.7% / 38.3%, correlations 0.50 / 0.47 — far from the full protocol's targets (docs/results/logistic.md).
     /// </summary>
     [Fact]
+    public void ParametersAreComparedInTheDatasTimeUnits()
+    {
+        // The solver's p are rates per unit of its own time (steps of the learned h); the samples are Δ apart, so in the
+        // data's time the rates are p·h/Δ. With h = 2Δ every reported parameter is twice the network's output.
+        var data = LogisticGrowth.Generate(20, seed: 3);
+        manual_seed(1);
+        var model = new LogisticModel(60, 2 * data.Step, hidden: 8);
+        var e = LogisticDiscovery.Evaluate(model, data);
+        int train = LogisticDiscovery.TrainCount(data);
+        using var x = tensor(data.Noisy.Skip(train).SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(e.Trajectories, 60);
+        var raw = model.forward(x).Parameters.detach().data<double>().ToArray();
+        for (int i = 0; i < e.Trajectories; i++)
+            for (int k = 0; k < 3; k++)
+                Assert.Equal(2 * raw[3 * i + k], e.Learned[i][k], 1e-9);
+    }
+
+    [Fact]
     public void RecoversPerTrajectoryParametersOnASmallInstance()
     {
         var data = LogisticGrowth.Generate(300, seed: 2);
