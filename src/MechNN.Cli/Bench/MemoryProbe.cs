@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using MechNN.Ode.Solvers.Cuda;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -69,7 +68,7 @@ internal static class MemoryProbe
     /// reading; a child that fails or prints no reading is a <see cref="MemoryChildException"/> naming <paramref name="who"/>.</summary>
     public static MemoryReading RunChild(IReadOnlyList<string> arguments, string who)
     {
-        var info = StartInfo();
+        var info = SelfProcess.StartInfo("the --memory child");
         foreach (var a in arguments) info.ArgumentList.Add(a);
         info.RedirectStandardOutput = info.RedirectStandardError = true;
         info.UseShellExecute = false;
@@ -100,18 +99,5 @@ internal static class MemoryProbe
     {
         var (free, total) = CudaDriver.MemoryInfo();
         return (total - free) / (1024.0 * 1024.0);
-    }
-
-    /// <summary>This program again. Under the apphost (or the tool's shim) that is the process itself; under
-    /// `dotnet MechNN.Cli.dll`, `dotnet run` or a test host, dotnet with this assembly.</summary>
-    private static ProcessStartInfo StartInfo()
-    {
-        var cli = typeof(MemoryProbe).Assembly;
-        var host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this program's path to start the --memory child");
-        if (Assembly.GetEntryAssembly() == cli && Path.GetFileNameWithoutExtension(host) != "dotnet") return new ProcessStartInfo(host);
-        var dotnet = Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var info = new ProcessStartInfo(dotnet);
-        info.ArgumentList.Add(cli.Location);
-        return info;
     }
 }

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Reflection;
 using MechNN.Training.Distributed;
 
 namespace MechNN.Cli.Distributed;
@@ -19,7 +16,7 @@ internal static class RankLauncher
     {
         // Ctrl-C reaches every rank (same process group): they agree to stop and checkpoint; the launcher just waits.
         using var section = CliCancellation.Enter(out _);
-        var env = new DistributedEnvironment(0, gpus, 0, "127.0.0.1", FreePort());
+        var env = new DistributedEnvironment(0, gpus, 0, "127.0.0.1", Rendezvous.FreeLoopbackPort());
         var ranks = Enumerable.Range(0, gpus).Select(rank => Start(rank, env, arguments)).ToArray();
         try
         {
@@ -44,10 +41,7 @@ internal static class RankLauncher
 
     private static Process Start(int rank, DistributedEnvironment env, IReadOnlyList<string> arguments)
     {
-        var host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this program's path to start the ranks");
-        var info = new ProcessStartInfo(host) { UseShellExecute = false };
-        // Under `dotnet MechNN.Cli.dll …` (or dotnet run) the host is dotnet: the ranks need the assembly too.
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet") info.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        var info = SelfProcess.StartInfo("the ranks");
         foreach (var a in arguments) info.ArgumentList.Add(a);
         foreach (var (name, value) in env.VariablesFor(rank)) info.Environment[name] = value;
         return Process.Start(info) ?? throw new InvalidOperationException($"rank {rank} did not start");
@@ -63,15 +57,6 @@ internal static class RankLauncher
             var left = deadline - DateTime.UtcNow;
             if (!p.WaitForExit(left > TimeSpan.Zero ? left : TimeSpan.Zero)) p.Kill(entireProcessTree: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static class Posix

@@ -1,5 +1,4 @@
 using MechNN.Discovery.Libraries;
-using MechNN.Experiments.Systems;
 using MechNN.Ode;
 using MechNN.Ode.Solvers;
 using MechNN.Ode.Solvers.Banded;
@@ -32,7 +31,7 @@ public enum LorenzStepSolver
 public sealed class LorenzTrainingStep : IDisposable
 {
     private const int Window = 50, Hidden = 1024, Latent = 64, States = 3;
-    private const double Dt = 0.01;
+    private const double Dt = DiscoveryTasks.LorenzDiscoveryBenchmark.Dt;
     private readonly LorenzStepSolver _solver;
     private readonly Tensor _windows, _z, _mask, _lhs, _steps;
     private readonly Sequential _denoiser, _xi;
@@ -53,7 +52,7 @@ public sealed class LorenzTrainingStep : IDisposable
         if (batch < 1) throw new ArgumentException($"batch must be ≥ 1 (got {batch})");
         _solver = solver;
         _batch = batch;
-        var (x, _) = new Lorenz().Trajectory(new[] { 1.0, 1, 1 }, Dt, 10_000, tolerance: 1e-10);
+        var (x, _) = DiscoveryTasks.LorenzDiscoveryBenchmark.Clean();                  // the reference protocol's trajectory
         _windows = tensor(x.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(x.Length, States)
             .unfold(0, Window, 1).permute(0, 2, 1).contiguous().to(device).DetachFromDisposeScope();   // (9951, 50, 3)
         manual_seed(seed);

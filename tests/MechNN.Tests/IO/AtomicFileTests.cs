@@ -2,6 +2,7 @@ using MechNN.IO;
 
 namespace MechNN.Tests.IO;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class AtomicFileTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mechnn-atomic-").FullName;

@@ -1,5 +1,6 @@
 namespace MechNN.Tests.Ode;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class RequiresCompilerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mechnn-path-").FullName;

@@ -4,6 +4,7 @@ using MechNN.Runtime;
 namespace MechNN.Tests.Runtime;
 
 /// <summary>The native-library cache, in temp folders (never the real cache): verify, re-patch, refuse unsafe folders.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class NativeCacheTests : IDisposable
 {
     private const UnixFileMode Rwx = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

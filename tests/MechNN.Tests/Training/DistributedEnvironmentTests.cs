@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using MechNN.Training.Distributed;
 
 namespace MechNN.Tests.Training;
@@ -32,31 +30,21 @@ public sealed class DistributedEnvironmentTests
         Assert.Contains(expected, e.Message);
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
-
     [Fact]
-    public void EveryRankReceivesRankZerosId()
+    public async Task EveryRankReceivesRankZerosId()
     {
-        int port = FreePort();
+        int port = Rendezvous.FreeLoopbackPort();
         var id = Enumerable.Range(0, NcclNative.UniqueIdBytes).Select(i => (byte)(i * 7)).ToArray();
         var got = Enumerable.Range(0, 3).Reverse()                              // the other ranks may come first
             .Select(rank => Task.Run(() => Rendezvous.Exchange(new DistributedEnvironment(rank, 3, rank, "127.0.0.1", port), () => id, TimeSpan.FromSeconds(60))))
             .ToArray();
-        Task.WaitAll(got);
-        Assert.All(got, t => Assert.Equal(id, t.Result));
+        foreach (var received in await Task.WhenAll(got)) Assert.Equal(id, received);
     }
 
     [Fact]
     public void RankZeroGivesUpOnAMissingRank()
     {
-        var env = new DistributedEnvironment(0, 2, 0, "127.0.0.1", FreePort());
+        var env = new DistributedEnvironment(0, 2, 0, "127.0.0.1", Rendezvous.FreeLoopbackPort());
         var e = Assert.Throws<DistributedException>(() => Rendezvous.Exchange(env, () => new byte[NcclNative.UniqueIdBytes], TimeSpan.FromSeconds(1)));
         Assert.Contains("not every one of the 2 ranks", e.Message);
     }

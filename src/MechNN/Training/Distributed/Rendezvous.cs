@@ -81,6 +81,16 @@ internal static class Rendezvous
         return buffer;
     }
 
+    /// <summary>A loopback port free right now (the OS picks it), for a launcher's rendezvous.</summary>
+    public static int FreeLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     private static IPAddress Resolve(string host) =>
         IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
 }
