@@ -237,7 +237,7 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
                 for (int i = 0; i < n; i++)
                 {
                     var ci = ce[i] * we2;
-                    for (int j = 0; j < n; j++) dt[i * n + j] += ci * ce[j];
+                    for (int j = 0; j < n; j++) dt[i * n + j] = Fmadd(dt[i * n + j], ci, ce[j]);
                 }
             }
         V* hp = stackalloc V[R1];
@@ -467,9 +467,9 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
             {
                 V* ce = c + (t * E + e) * n;
                 var ax = V.Zero;
-                for (int i = 0; i < n; i++) ax += ce[i] * x[t * n + i];
+                for (int i = 0; i < n; i++) ax = Fmadd(ax, ce[i], x[t * n + i]);
                 var rho = ((targets ? b[t * E + e] : V.Zero) - ax) * _l.We2;
-                for (int i = 0; i < n; i++) outX[t * n + i] += ce[i] * rho;
+                for (int i = 0; i < n; i++) outX[t * n + i] = Fmadd(outX[t * n + i], ce[i], rho);
             }
         for (int s = 0; s < _l.S; s++)
             for (int d = 0; d < _l.D; d++)
@@ -479,29 +479,38 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
                     outX[k] += ((targets ? iv[(s * _l.D + d) * _l.K + i] : V.Zero) - x[k]) * _l.Wi2;
                 }
         var eps = _l.Epsilon ? xEps : V.Zero;
-        V* kp = stackalloc V[nr * R1];
-        V* kq = stackalloc V[nr * R1];
-        for (int g = 0; g < T - 1; g++)
-        {
-            RowPatterns(h[g], kp, kq, nr, R1);
-            for (int d = 0; d < _l.D; d++)
+        // Row r of a gap reads Σ_j KP_rj·h^j·xa_j + KQ_rj·h^j·xb_j: the powers scale the columns, so they are applied
+        // once to x (ya, yb) and once to the accumulated row sums (ta, tb), and the rows themselves are the constants.
+        V* hp = stackalloc V[R1];
+        V* y = stackalloc V[4 * R1];
+        V* ya = y, yb = y + R1, ta = y + 2 * R1, tb = y + 3 * R1;
+        var ws2 = Vector256.Create(-_l.Ws2);
+        fixed (double* KP = _l.KP, KQ = _l.KQ)
+        fixed (int* PS = _l.PStart, PE = _l.PEnd, QS = _l.QStart, QE = _l.QEnd)
+            for (int g = 0; g < T - 1; g++)
             {
-                V* xa = x + g * n + d * R1, xb = xa + n;
-                V* oa = outX + g * n + d * R1, ob = oa + n;
-                for (int r = 0; r < nr; r++)
+                Powers(h[g], hp, R1);
+                for (int d = 0; d < _l.D; d++)
                 {
-                    // Only the non-zeros of the row: P on [PStart, PEnd), Q on [QStart, QEnd).
-                    int p0 = _l.PStart[r], p1 = _l.PEnd[r], q0 = _l.QStart[r], q1 = _l.QEnd[r];
-                    var ax = eps;
-                    for (int j = p0; j < p1; j++) ax += kp[r * R1 + j] * xa[j];
-                    for (int j = q0; j < q1; j++) ax += kq[r * R1 + j] * xb[j];
-                    var rho = ax * -_l.Ws2;
-                    for (int j = p0; j < p1; j++) oa[j] += kp[r * R1 + j] * rho;
-                    for (int j = q0; j < q1; j++) ob[j] += kq[r * R1 + j] * rho;
-                    outEps += rho;
+                    V* xa = x + g * n + d * R1, xb = xa + n;
+                    V* oa = outX + g * n + d * R1, ob = oa + n;
+                    for (int j = 0; j < R1; j++) { ya[j] = hp[j] * xa[j]; yb[j] = hp[j] * xb[j]; ta[j] = V.Zero; tb[j] = V.Zero; }
+                    for (int r = 0; r < nr; r++)
+                    {
+                        // Only the non-zeros of the row: P on [PStart, PEnd), Q on [QStart, QEnd).
+                        int p0 = PS[r], p1 = PE[r], q0 = QS[r], q1 = QE[r];
+                        double* kp = KP + r * R1, kq = KQ + r * R1;
+                        var ax = eps;
+                        for (int j = p0; j < p1; j++) ax = Fmadd(ax, ya[j], kp[j]);
+                        for (int j = q0; j < q1; j++) ax = Fmadd(ax, yb[j], kq[j]);
+                        var rho = ax * ws2;
+                        for (int j = p0; j < p1; j++) ta[j] = Fmadd(ta[j], rho, kp[j]);
+                        for (int j = q0; j < q1; j++) tb[j] = Fmadd(tb[j], rho, kq[j]);
+                        outEps += rho;
+                    }
+                    for (int j = 0; j < R1; j++) { oa[j] = Fmadd(oa[j], hp[j], ta[j]); ob[j] = Fmadd(ob[j], hp[j], tb[j]); }
                 }
             }
-        }
         if (_l.Central)
             for (int t = 1; t < T - 1; t++)
             {
@@ -519,19 +528,6 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
                 }
             }
         return _l.Epsilon ? outEps : V.Zero;
-    }
-
-    /// <summary>The step-dependent row patterns of one gap: P_rj = KP_rj·h^j, Q_rj = KQ_rj·h^j.</summary>
-    private void RowPatterns(V h, V* kp, V* kq, int nr, int r1)
-    {
-        V* hp = stackalloc V[r1];
-        Powers(h, hp, r1);
-        for (int r = 0; r < nr; r++)
-            for (int j = 0; j < r1; j++)
-            {
-                kp[r * r1 + j] = hp[j] * _l.KP[r * r1 + j];
-                kq[r * r1 + j] = hp[j] * _l.KQ[r * r1 + j];
-            }
     }
 
     private static void Powers(V h, V* hp, int count)
@@ -596,7 +592,7 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
             {
                 V* ce = c + (t * E + e) * n;
                 V ax = V.Zero, al = V.Zero;
-                for (int i = 0; i < n; i++) { ax += ce[i] * x[t * n + i]; al += ce[i] * lam[t * n + i]; }
+                for (int i = 0; i < n; i++) { ax = Fmadd(ax, ce[i], x[t * n + i]); al = Fmadd(al, ce[i], lam[t * n + i]); }
                 V rho = (b[t * E + e] - ax) * _l.We2, mu = al * _l.We2;
                 gb[t * E + e] = mu;
                 V* g = gc + (t * E + e) * n;
@@ -607,32 +603,46 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
                 for (int i = 0; i < _l.K; i++)
                     giv[(s * _l.D + d) * _l.K + i] = lam[s * n + d * R1 + i] * _l.Wi2;
 
-        V* kp = stackalloc V[nr * R1];
-        V* kq = stackalloc V[nr * R1];
+        // As in RowResidual, the powers h^j scale columns: x and λ are scaled once per gap (the rows are constants), and
+        // the derivative Σ_r Σ_j KP_rj·j·h^(j−1)·(ρ_r·λ_j − μ_r·x_j) is gathered per column: Σ_j dh_j·(A_j·λ_j − B_j·x_j)
+        // with A_j = Σ_r KP_rj·ρ_r, B_j = Σ_r KP_rj·μ_r (Q columns alike).
+        V* hp = stackalloc V[R1];
         V* dhp = stackalloc V[R1];
-        for (int g = 0; g < T - 1; g++)
-        {
-            RowPatterns(h[g], kp, kq, nr, R1);
-            Powers(h[g], dhp, R1);
-            for (int j = R1 - 1; j >= 1; j--) dhp[j] = dhp[j - 1] * j; // d(h^j)/dh = j·h^(j−1)
-            dhp[0] = V.Zero;
-            var sum = V.Zero;
-            for (int d = 0; d < _l.D; d++)
+        V* y = stackalloc V[8 * R1];
+        V* xa_ = y, xb_ = y + R1, la_ = y + 2 * R1, lb_ = y + 3 * R1, aa = y + 4 * R1, ba = y + 5 * R1, ab = y + 6 * R1, bb_ = y + 7 * R1;
+        var ws2 = Vector256.Create(_l.Ws2);
+        fixed (double* KP = _l.KP, KQ = _l.KQ)
+        fixed (int* PS = _l.PStart, PE = _l.PEnd, QS = _l.QStart, QE = _l.QEnd)
+            for (int g = 0; g < T - 1; g++)
             {
-                V* xa = x + g * n + d * R1, xb = xa + n, la = lam + g * n + d * R1, lb = la + n;
-                for (int r = 0; r < nr; r++)
+                Powers(h[g], hp, R1);
+                dhp[0] = V.Zero;
+                for (int j = 1; j < R1; j++) dhp[j] = hp[j - 1] * j; // d(h^j)/dh = j·h^(j−1)
+                var sum = V.Zero;
+                for (int d = 0; d < _l.D; d++)
                 {
-                    int p0 = _l.PStart[r], p1 = _l.PEnd[r], q0 = _l.QStart[r], q1 = _l.QEnd[r];
-                    V ax = xe, al = le;
-                    for (int j = p0; j < p1; j++) { ax += kp[r * R1 + j] * xa[j]; al += kp[r * R1 + j] * la[j]; }
-                    for (int j = q0; j < q1; j++) { ax += kq[r * R1 + j] * xb[j]; al += kq[r * R1 + j] * lb[j]; }
-                    V rho = ax * -_l.Ws2, mu = al * _l.Ws2;
-                    for (int j = Math.Max(p0, 1); j < p1; j++) sum += dhp[j] * (rho * la[j] - mu * xa[j]) * _l.KP[r * R1 + j];
-                    for (int j = Math.Max(q0, 1); j < q1; j++) sum += dhp[j] * (rho * lb[j] - mu * xb[j]) * _l.KQ[r * R1 + j];
+                    V* xa = x + g * n + d * R1, xb = xa + n, la = lam + g * n + d * R1, lb = la + n;
+                    for (int j = 0; j < R1; j++)
+                    {
+                        xa_[j] = hp[j] * xa[j]; xb_[j] = hp[j] * xb[j]; la_[j] = hp[j] * la[j]; lb_[j] = hp[j] * lb[j];
+                        aa[j] = V.Zero; ba[j] = V.Zero; ab[j] = V.Zero; bb_[j] = V.Zero;
+                    }
+                    for (int r = 0; r < nr; r++)
+                    {
+                        int p0 = PS[r], p1 = PE[r], q0 = QS[r], q1 = QE[r];
+                        double* kp = KP + r * R1, kq = KQ + r * R1;
+                        V ax = xe, al = le;
+                        for (int j = p0; j < p1; j++) { ax = Fmadd(ax, xa_[j], kp[j]); al = Fmadd(al, la_[j], kp[j]); }
+                        for (int j = q0; j < q1; j++) { ax = Fmadd(ax, xb_[j], kq[j]); al = Fmadd(al, lb_[j], kq[j]); }
+                        V rho = ax * -ws2, mu = al * ws2;
+                        for (int j = p0; j < p1; j++) { aa[j] = Fmadd(aa[j], rho, kp[j]); ba[j] = Fmadd(ba[j], mu, kp[j]); }
+                        for (int j = q0; j < q1; j++) { ab[j] = Fmadd(ab[j], rho, kq[j]); bb_[j] = Fmadd(bb_[j], mu, kq[j]); }
+                    }
+                    for (int j = 1; j < R1; j++)
+                        sum = Fmadd(sum, dhp[j], aa[j] * la[j] - ba[j] * xa[j] + ab[j] * lb[j] - bb_[j] * xb[j]);
                 }
+                gh[g] = sum;
             }
-            gh[g] = sum;
-        }
         if (_l.Central)
             for (int t = 1; t < T - 1; t++)
             {
