@@ -1,4 +1,5 @@
 using MechNN.Ode;
+using MechNN.Ode.Solvers.Banded;
 using MechNN.Ode.Solvers.Fused;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,6 +35,27 @@ public class FusedKernelTests
         {
             var one = new FusedSystem(OdeProblem.Create(spec, c[m], b[m], iv![m], h[m]), 1).Solution().X;
             Assert.True((one[0] - all[m]).abs().max().item<double>() < 1e-12 * all[m].abs().max().item<double>());
+        }
+    }
+
+    /// <summary>
+    /// The kernel's own verdict lets a well-posed batch skip the detailed checks, and sends a batch with one overflowing
+    /// member (finite inputs, infinite solution) to them: the error names that member, as the torch-ops backend's does.
+    /// </summary>
+    [Fact]
+    public void The_kernel_verdict_passes_well_posed_batches_and_names_an_overflowing_member()
+    {
+        var g = manual_seed(11);
+        var (spec, c, b, iv, h) = Problems.Random(g, batch: 6, T: 9, order: 2, dims: 1, initialSteps: 1, TopOrderRows.Continuity, epsilon: false);
+        Assert.False(new FusedSystem(OdeProblem.Create(spec, c, b, iv, h), 1).MayBeIllPosed);
+        var huge = b.clone();
+        huge[2] = full_like(huge[2], 1.7e308);
+        var problem = OdeProblem.Create(spec, c, huge, iv, h);
+        Assert.True(new FusedSystem(problem, 1).MayBeIllPosed);
+        foreach (var backend in new[] { BandedBackend.FusedCpu, BandedBackend.TorchSequential })
+        {
+            var ex = Assert.Throws<IllPosedSystemException>(() => new BandedSolver { Backend = backend }.Solve(problem));
+            Assert.Equal(new long[] { 2 }, ex.Members);
         }
     }
 }

@@ -21,27 +21,29 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
     private static readonly int W = V.Count;
     private readonly FusedLayout _l;
     private readonly long _batch, _packs;
-    // Packed inputs (P, len, W): c (T·E·n), b (T·E), iv (S·D·K), h (T−1).
+    // Packed inputs (P, len, W): c (T·E·n), b (T·E), iv (S·D·K), h (T−1), gathered per pack inside the kernel.
     private readonly Tensor _cT, _bT, _ivT, _hT;
     private readonly V* _c, _b, _iv, _h;
     // Factorisation: L blocks (T·n·n), ((T−1)·n·n), ((T−2)·n·n); border m, A⁻¹m (T·n); 1/Schur (1).
     private readonly Tensor _d0T, _d1T, _d2T, _mvT, _z2T, _invSchurT, _statusT;
     private readonly V* _d0, _d1, _d2, _mv, _z2, _invSchur, _status;
     private readonly int _len0, _len1, _len2, _lenIv;
-    // The solution, packed (T·n) and ε (1); kept for the backward.
-    private readonly Tensor _xT, _epsT;
+    // The solution, packed (T·n) and ε (1), kept for the backward; and u in the caller's layout (B, T·n).
+    private readonly Tensor _xT, _epsT, _uT;
     private readonly V* _x, _eps;
     private readonly int _refinements;
+    private readonly bool _mayBeIllPosed;
 
     /// <summary>Bytes the kernel keeps between forward and backward (inputs, factor, solution): O(B·T·n²).</summary>
     public long StateBytes => new[] { _cT, _bT, _ivT, _hT, _d0T, _d1T, _d2T, _mvT, _z2T, _invSchurT, _statusT, _xT, _epsT }
         .Sum(t => t.numel() * t.element_size());
-    public override Tensor Info { get; }
-    public override Tensor MinPivot { get; }
-    public override Tensor Unpinned { get; }
-    public override Tensor RelativeSchur { get; }
-    /// <summary>On the CPU the detailed checks are cheap: always run them.</summary>
-    public override bool MayBeIllPosed => true;
+    public override Tensor Info => Unpack(_statusT).select(1, 0).to_type(ScalarType.Int32);
+    public override Tensor MinPivot => Unpack(_statusT).select(1, 1).contiguous();
+    public override Tensor Unpinned => Unpack(_statusT).select(1, 2).ne(0);
+    public override Tensor RelativeSchur => Unpack(_statusT).select(1, 3).contiguous();
+    /// <summary>The kernel's own verdict over every member (read from its status in place, no tensor op): the detailed
+    /// checks run only when some member failed it.</summary>
+    public override bool MayBeIllPosed => _mayBeIllPosed;
 
     /// <summary>Factorises and solves every member in one pass per pack (the factor is still hot in cache).</summary>
     public FusedSystem(OdeProblem p, int refinements) : base(p)
@@ -52,13 +54,23 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
         _packs = (_batch + W - 1) / W;
         var bs = p.BatchShape;
         int T = _l.T, n = _l.N, nn = n * n;
-        _cT = Pack(p.AlignBatch(p.Coefficients, 4).expand(bs.Concat(new long[] { T, _l.E, _l.D, _l.R1 }).ToArray()));
-        _bT = Pack(p.AlignBatch(p.Rhs, 2).expand(bs.Concat(new long[] { T, _l.E }).ToArray()));
-        _ivT = _l.S > 0 ? Pack(p.AlignBatch(p.InitialValues, 3).expand(bs.Concat(new long[] { _l.S, _l.D, _l.K }).ToArray()))
-                        : zeros(new long[] { _packs, 1, W }, dtype: ScalarType.Float64);
-        _hT = Pack(p.AlignBatch(p.Steps, 1).expand(bs.Append(T - 1).ToArray()));
-        _c = Ptr(_cT); _b = Ptr(_bT); _iv = Ptr(_ivT); _h = Ptr(_hT);
         _lenIv = _l.S * _l.D * _l.K;
+        // The caller's inputs as (B, len) float64 rows: views (no copy) when they are already full-size contiguous float64.
+        var inputs = new[]
+        {
+            Rows(p.AlignBatch(p.Coefficients, 4).expand(bs.Concat(new long[] { T, _l.E, _l.D, _l.R1 }).ToArray())),
+            Rows(p.AlignBatch(p.Rhs, 2).expand(bs.Concat(new long[] { T, _l.E }).ToArray())),
+            _l.S > 0 ? Rows(p.AlignBatch(p.InitialValues, 3).expand(bs.Concat(new long[] { _l.S, _l.D, _l.K }).ToArray())) : null,
+            Rows(p.AlignBatch(p.Steps, 1).expand(bs.Append(T - 1).ToArray())),
+        };
+        _cT = Packed(T * _l.E * n, zero: false); _bT = Packed(T * _l.E, zero: false);
+        _ivT = Packed(Math.Max(_lenIv, 1)); _hT = Packed(T - 1, zero: false);
+        _c = Ptr(_cT); _b = Ptr(_bT); _iv = Ptr(_ivT); _h = Ptr(_hT);
+        var gather = new (IntPtr From, IntPtr To, int Length)[]
+        {
+            ((IntPtr)Raw(inputs[0]!), (IntPtr)_c, T * _l.E * n), ((IntPtr)Raw(inputs[1]!), (IntPtr)_b, T * _l.E),
+            ((IntPtr)Raw(inputs[2]), (IntPtr)_iv, _lenIv), ((IntPtr)Raw(inputs[3]!), (IntPtr)_h, T - 1),
+        };
 
         // Uninitialised: each pack zeroes its own slices in the kernel (cache-hot, one pass instead of two).
         (_len0, _len1, _len2) = (T * nn, (T - 1) * nn, _l.Central ? (T - 2) * nn : 0);
@@ -66,35 +78,80 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
         _d0T = Packed(_len0, zero: false); _d1T = Packed(_len1, zero: false); _d2T = Packed(Math.Max(_len2, 1), zero: false);
         _mvT = Packed(Math.Max(borderLength, 1), zero: false);
         _z2T = Packed(Math.Max(borderLength, 1), zero: false); _invSchurT = Packed(1);
-        _statusT = Packed(4); // per lane: info, min pivot, unpinned, relative Schur
+        _statusT = Packed(Status); // per lane: info, min pivot, unpinned, relative Schur, solution not finite
         _d0 = Ptr(_d0T); _d1 = Ptr(_d1T); _d2 = Ptr(_d2T);
         _mv = Ptr(_mvT); _z2 = Ptr(_z2T); _invSchur = Ptr(_invSchurT); _status = Ptr(_statusT);
 
         _xT = Packed(T * n, zero: false);
         _epsT = Packed(1);
         _x = Ptr(_xT); _eps = Ptr(_epsT);
+        _uT = empty(new long[] { _batch, T * n }, dtype: ScalarType.Float64);
+        double* u = Raw(_uT);
         Parallel.For(0, _packs, () => new Scratch(T * n), (pk, _, s) =>
         {
+            foreach (var (from, to, length) in gather)
+                if (length > 0) Gather((double*)from, length, pk, (V*)to + pk * length);
             FactorisePack(pk);
             fixed (V* r = s.A) SolvePack(pk, r);
+            Scatter(_x + pk * T * n, T * n, pk, u);
             return s;
         }, _ => { });
-        var status = Unpack(_statusT);
-        Info = status.select(1, 0).to_type(ScalarType.Int32);
-        MinPivot = status.select(1, 1).contiguous();
-        Unpinned = status.select(1, 2).ne(0);
-        RelativeSchur = status.select(1, 3).contiguous();
+        GC.KeepAlive(inputs);   // the kernel read their memory through raw pointers
+        _mayBeIllPosed = Verdict();
+    }
+
+    /// <summary>Status slots per lane.</summary>
+    private const int Status = 5;
+
+    /// <summary>
+    /// True unless every member passed what <see cref="Wellposedness"/> checks: factorised, no suspicious pivot that the
+    /// structural test confirmed, ε determined, solution finite. Padding lanes copy member 0, so all lanes are read.
+    /// </summary>
+    private bool Verdict()
+    {
+        var s = (double*)_status;
+        for (long i = 0; i < _packs * Status * W; i += Status * W)
+            for (int l = 0; l < W; l++)
+            {
+                double info = s[i + l], pivot = s[i + W + l], unpinned = s[i + 2 * W + l], schur = s[i + 3 * W + l], bad = s[i + 4 * W + l];
+                bool suspicious = !(pivot >= Wellposedness.SuspiciousPivot);
+                if (info != 0 || (suspicious && unpinned != 0) || double.IsNaN(pivot) || bad != 0 || (_l.Epsilon && !(schur >= 1e-13))) return true;
+            }
+        return false;
     }
 
     // ---------------------------------------------------------------- packing
 
-    /// <summary>(B, …) → (P, len, W) float64 contiguous; the last pack is filled with copies of member 0.</summary>
-    private Tensor Pack(Tensor full)
+    /// <summary>(B, …) → (B, len) float64 contiguous: a view when it is one already.</summary>
+    private Tensor Rows(Tensor full) => full.reshape(_batch, -1).to_type(ScalarType.Float64).contiguous();
+
+    private static double* Raw(Tensor? t) => t is null ? null : TensorMemory.Pointer(t);
+
+    /// <summary>Rows (B, len) → pack pk's (len, W) lanes; lanes past the batch repeat member 0 (they stay well-posed).</summary>
+    private void Gather(double* from, int length, long pk, V* to)
     {
-        var x = full.to_type(ScalarType.Float64).reshape(_batch, -1);
-        long pad = _packs * W - _batch;
-        if (pad > 0) x = cat(new[] { x, x.narrow(0, 0, 1).expand(pad, x.size(1)) }, 0);
-        return x.reshape(_packs, W, -1).transpose(1, 2).contiguous();
+        long m = pk * W;
+        double* r0 = from + m * length, r1 = from + (m + 1 < _batch ? m + 1 : 0) * length,
+            r2 = from + (m + 2 < _batch ? m + 2 : 0) * length, r3 = from + (m + 3 < _batch ? m + 3 : 0) * length;
+        for (int i = 0; i < length; i++) to[i] = Vector256.Create(r0[i], r1[i], r2[i], r3[i]);
+    }
+
+    /// <summary>Pack pk's (len, W) lanes → its members' rows of (B, len); padding lanes are dropped.</summary>
+    private void Scatter(V* from, int length, long pk, double* to)
+    {
+        long m = pk * W;
+        if (m + W <= _batch)
+        {
+            double* r0 = to + m * length, r1 = r0 + length, r2 = r1 + length, r3 = r2 + length;
+            for (int i = 0; i < length; i++)
+            {
+                var v = from[i];
+                r0[i] = v.GetElement(0); r1[i] = v.GetElement(1); r2[i] = v.GetElement(2); r3[i] = v.GetElement(3);
+            }
+            return;
+        }
+        for (int l = 0; m + l < _batch; l++)
+            for (int i = 0; i < length; i++) to[(m + l) * length + i] = from[i].GetElement(l);
     }
 
     /// <summary>(P, len, W) → (B, len).</summary>
@@ -111,7 +168,7 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
     {
         int T = _l.T, n = _l.N, nn = n * n;
         V* d0 = _d0 + pk * _len0, d1 = _d1 + pk * _len1, d2 = _d2 + pk * _len2;
-        V* status = _status + pk * 4;
+        V* status = _status + pk * Status;
         V* diag = stackalloc V[n];
         V* mv = _l.Epsilon ? _mv + pk * T * n : null;   // the ε border exists only with ε
         new Span<V>(d0, _len0).Clear();
@@ -153,6 +210,7 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
         bool suspicious = (Vector256.LessThan(min, Vector256.Create(Wellposedness.SuspiciousPivot)) | failed) != V.Zero;
         status[2] = suspicious ? UnpinnedPolynomials(pk) : V.Zero;
         status[3] = V.One;
+        status[4] = V.Zero;
         if (!_l.Epsilon) return;
         V* z2 = _z2 + pk * T * n;
         for (int i = 0; i < T * n; i++) z2[i] = mv[i];
@@ -179,7 +237,7 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
                 for (int i = 0; i < n; i++)
                 {
                     var ci = ce[i] * we2;
-                    for (int j = 0; j < n; j++) dt[i * n + j] += ci * ce[j];
+                    for (int j = 0; j < n; j++) dt[i * n + j] = Fmadd(dt[i * n + j], ci, ce[j]);
                 }
             }
         V* hp = stackalloc V[R1];
@@ -311,7 +369,7 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
 
     // ---------------------------------------------------------------- solves
 
-    public override (Tensor X, Tensor Eps) Solution() => (Unpack(_xT), Unpack(_epsT).reshape(-1));
+    public override (Tensor X, Tensor Eps) Solution() => (_uT, Unpack(_epsT).reshape(-1));
 
     /// <summary>Solves one pack (with refinement) into the stored solution; r is T·n scratch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -328,6 +386,10 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
             for (int i = 0; i < Tn; i++) xm[i] += r[i];
             _eps[pk] += de;
         }
+        // x·0 is NaN exactly where x is not finite.
+        var nonFinite = _eps[pk] * V.Zero;
+        for (int i = 0; i < Tn; i++) nonFinite += xm[i] * V.Zero;
+        _status[pk * Status + 4] = ~Vector256.Equals(nonFinite, V.Zero);
     }
 
     /// <summary>AᵀW²β of one pack into r (T·n): equation and initial rows.</summary>
@@ -405,9 +467,9 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
             {
                 V* ce = c + (t * E + e) * n;
                 var ax = V.Zero;
-                for (int i = 0; i < n; i++) ax += ce[i] * x[t * n + i];
+                for (int i = 0; i < n; i++) ax = Fmadd(ax, ce[i], x[t * n + i]);
                 var rho = ((targets ? b[t * E + e] : V.Zero) - ax) * _l.We2;
-                for (int i = 0; i < n; i++) outX[t * n + i] += ce[i] * rho;
+                for (int i = 0; i < n; i++) outX[t * n + i] = Fmadd(outX[t * n + i], ce[i], rho);
             }
         for (int s = 0; s < _l.S; s++)
             for (int d = 0; d < _l.D; d++)
@@ -417,29 +479,38 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
                     outX[k] += ((targets ? iv[(s * _l.D + d) * _l.K + i] : V.Zero) - x[k]) * _l.Wi2;
                 }
         var eps = _l.Epsilon ? xEps : V.Zero;
-        V* kp = stackalloc V[nr * R1];
-        V* kq = stackalloc V[nr * R1];
-        for (int g = 0; g < T - 1; g++)
-        {
-            RowPatterns(h[g], kp, kq, nr, R1);
-            for (int d = 0; d < _l.D; d++)
+        // Row r of a gap reads Σ_j KP_rj·h^j·xa_j + KQ_rj·h^j·xb_j: the powers scale the columns, so they are applied
+        // once to x (ya, yb) and once to the accumulated row sums (ta, tb), and the rows themselves are the constants.
+        V* hp = stackalloc V[R1];
+        V* y = stackalloc V[4 * R1];
+        V* ya = y, yb = y + R1, ta = y + 2 * R1, tb = y + 3 * R1;
+        var ws2 = Vector256.Create(-_l.Ws2);
+        fixed (double* KP = _l.KP, KQ = _l.KQ)
+        fixed (int* PS = _l.PStart, PE = _l.PEnd, QS = _l.QStart, QE = _l.QEnd)
+            for (int g = 0; g < T - 1; g++)
             {
-                V* xa = x + g * n + d * R1, xb = xa + n;
-                V* oa = outX + g * n + d * R1, ob = oa + n;
-                for (int r = 0; r < nr; r++)
+                Powers(h[g], hp, R1);
+                for (int d = 0; d < _l.D; d++)
                 {
-                    // Only the non-zeros of the row: P on [PStart, PEnd), Q on [QStart, QEnd).
-                    int p0 = _l.PStart[r], p1 = _l.PEnd[r], q0 = _l.QStart[r], q1 = _l.QEnd[r];
-                    var ax = eps;
-                    for (int j = p0; j < p1; j++) ax += kp[r * R1 + j] * xa[j];
-                    for (int j = q0; j < q1; j++) ax += kq[r * R1 + j] * xb[j];
-                    var rho = ax * -_l.Ws2;
-                    for (int j = p0; j < p1; j++) oa[j] += kp[r * R1 + j] * rho;
-                    for (int j = q0; j < q1; j++) ob[j] += kq[r * R1 + j] * rho;
-                    outEps += rho;
+                    V* xa = x + g * n + d * R1, xb = xa + n;
+                    V* oa = outX + g * n + d * R1, ob = oa + n;
+                    for (int j = 0; j < R1; j++) { ya[j] = hp[j] * xa[j]; yb[j] = hp[j] * xb[j]; ta[j] = V.Zero; tb[j] = V.Zero; }
+                    for (int r = 0; r < nr; r++)
+                    {
+                        // Only the non-zeros of the row: P on [PStart, PEnd), Q on [QStart, QEnd).
+                        int p0 = PS[r], p1 = PE[r], q0 = QS[r], q1 = QE[r];
+                        double* kp = KP + r * R1, kq = KQ + r * R1;
+                        var ax = eps;
+                        for (int j = p0; j < p1; j++) ax = Fmadd(ax, ya[j], kp[j]);
+                        for (int j = q0; j < q1; j++) ax = Fmadd(ax, yb[j], kq[j]);
+                        var rho = ax * ws2;
+                        for (int j = p0; j < p1; j++) ta[j] = Fmadd(ta[j], rho, kp[j]);
+                        for (int j = q0; j < q1; j++) tb[j] = Fmadd(tb[j], rho, kq[j]);
+                        outEps += rho;
+                    }
+                    for (int j = 0; j < R1; j++) { oa[j] = Fmadd(oa[j], hp[j], ta[j]); ob[j] = Fmadd(ob[j], hp[j], tb[j]); }
                 }
             }
-        }
         if (_l.Central)
             for (int t = 1; t < T - 1; t++)
             {
@@ -459,19 +530,6 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
         return _l.Epsilon ? outEps : V.Zero;
     }
 
-    /// <summary>The step-dependent row patterns of one gap: P_rj = KP_rj·h^j, Q_rj = KQ_rj·h^j.</summary>
-    private void RowPatterns(V h, V* kp, V* kq, int nr, int r1)
-    {
-        V* hp = stackalloc V[r1];
-        Powers(h, hp, r1);
-        for (int r = 0; r < nr; r++)
-            for (int j = 0; j < r1; j++)
-            {
-                kp[r * r1 + j] = hp[j] * _l.KP[r * r1 + j];
-                kq[r * r1 + j] = hp[j] * _l.KQ[r * r1 + j];
-            }
-    }
-
     private static void Powers(V h, V* hp, int count)
     {
         hp[0] = V.One;
@@ -486,32 +544,42 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
     /// </summary>
     protected override (Tensor C, Tensor B, Tensor Iv, Tensor H) KernelBackward(Tensor g, Tensor gEps)
     {
-        int T = _l.T, n = _l.N, E = _l.E, Tn = T * n, refinements = _refinements;
-        Tensor pg = Pack(g), pge = Pack(gEps.reshape(-1, 1));
-        Tensor gc = Packed(T * E * n, zero: false), gb = Packed(T * E, zero: false), giv = Packed(Math.Max(_lenIv, 1)), gh = Packed(T - 1, zero: false);
-        V* vx = _x, vxe = _eps, vg = Ptr(pg), vge = Ptr(pge);
-        V* vgc = Ptr(gc), vgb = Ptr(gb), vgiv = Ptr(giv), vgh = Ptr(gh);
-        Parallel.For(0, _packs, () => new Scratch(2 * Tn), (pk, _, s) =>
+        int T = _l.T, n = _l.N, E = _l.E, Tn = T * n, refinements = _refinements, lenC = T * E * n, lenIv = Math.Max(_lenIv, 1);
+        Tensor rg = Rows(g), rge = Rows(gEps);
+        // The gradients in the caller's layout (B, len); every element is written by the kernel.
+        Tensor gc = empty(new long[] { _batch, lenC }, dtype: ScalarType.Float64), gb = empty(new long[] { _batch, T * E }, dtype: ScalarType.Float64),
+            giv = empty(new long[] { _batch, lenIv }, dtype: ScalarType.Float64), gh = empty(new long[] { _batch, T - 1 }, dtype: ScalarType.Float64);
+        V* vx = _x, vxe = _eps;
+        double* dg = Raw(rg), dge = Raw(rge), dgc = Raw(gc), dgb = Raw(gb), dgiv = Raw(giv), dgh = Raw(gh);
+        Parallel.For(0, _packs, () => new Scratch(2 * Tn + lenC + T * E + lenIv + T), (pk, _, s) =>
         {
             fixed (V* scratch = s.A)
             {
-                V* lam = scratch, r = scratch + Tn, gm = vg + pk * Tn;
-                for (int i = 0; i < Tn; i++) lam[i] = gm[i];
-                var le = SolveFull(pk, lam, vge[pk]);
+                V* lam = scratch, r = scratch + Tn, gm = r + Tn;   // gm: g, then the packed gradients
+                V* pgc = gm, pgb = pgc + lenC, pgiv = pgb + T * E, pgh = pgiv + lenIv;
+                Gather(dg, Tn, pk, lam);
+                V ge;
+                Gather(dge, 1, pk, &ge);
+                for (int i = 0; i < Tn; i++) r[i] = lam[i];
+                var le = SolveFull(pk, lam, ge);
+                // r holds g until the first refinement's residual; later ones re-read it from the caller's rows.
                 for (int k = 0; k < refinements; k++)
                 {
-                    var re = RowResidual(pk, lam, le, r, targets: false) + (_l.Epsilon ? vge[pk] : V.Zero);
-                    for (int i = 0; i < Tn; i++) r[i] += gm[i];
+                    if (k > 0) Gather(dg, Tn, pk, r);
+                    V* g0 = gm;                       // the residual's own scratch: gradients are not written yet
+                    var re = RowResidual(pk, lam, le, g0, targets: false) + (_l.Epsilon ? ge : V.Zero);
+                    for (int i = 0; i < Tn; i++) r[i] += g0[i];
                     var de = SolveFull(pk, r, re);
                     for (int i = 0; i < Tn; i++) lam[i] += r[i];
                     le += de;
                 }
-                PackGradients(pk, vx + pk * Tn, _l.Epsilon ? vxe[pk] : V.Zero, lam, _l.Epsilon ? le : V.Zero,
-                    vgc + pk * T * E * n, vgb + pk * T * E, vgiv + pk * Math.Max(_lenIv, 1), vgh + pk * (T - 1));
+                PackGradients(pk, vx + pk * Tn, _l.Epsilon ? vxe[pk] : V.Zero, lam, _l.Epsilon ? le : V.Zero, pgc, pgb, pgiv, pgh);
+                Scatter(pgc, lenC, pk, dgc); Scatter(pgb, T * E, pk, dgb); Scatter(pgiv, lenIv, pk, dgiv); Scatter(pgh, T - 1, pk, dgh);
             }
             return s;
         }, _ => { });
-        return (Unpack(gc), Unpack(gb), Unpack(giv).narrow(1, 0, _lenIv), Unpack(gh));
+        GC.KeepAlive(rg); GC.KeepAlive(rge);
+        return (gc, gb, giv.narrow(1, 0, _lenIv), gh);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -524,7 +592,7 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
             {
                 V* ce = c + (t * E + e) * n;
                 V ax = V.Zero, al = V.Zero;
-                for (int i = 0; i < n; i++) { ax += ce[i] * x[t * n + i]; al += ce[i] * lam[t * n + i]; }
+                for (int i = 0; i < n; i++) { ax = Fmadd(ax, ce[i], x[t * n + i]); al = Fmadd(al, ce[i], lam[t * n + i]); }
                 V rho = (b[t * E + e] - ax) * _l.We2, mu = al * _l.We2;
                 gb[t * E + e] = mu;
                 V* g = gc + (t * E + e) * n;
@@ -535,32 +603,46 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
                 for (int i = 0; i < _l.K; i++)
                     giv[(s * _l.D + d) * _l.K + i] = lam[s * n + d * R1 + i] * _l.Wi2;
 
-        V* kp = stackalloc V[nr * R1];
-        V* kq = stackalloc V[nr * R1];
+        // As in RowResidual, the powers h^j scale columns: x and λ are scaled once per gap (the rows are constants), and
+        // the derivative Σ_r Σ_j KP_rj·j·h^(j−1)·(ρ_r·λ_j − μ_r·x_j) is gathered per column: Σ_j dh_j·(A_j·λ_j − B_j·x_j)
+        // with A_j = Σ_r KP_rj·ρ_r, B_j = Σ_r KP_rj·μ_r (Q columns alike).
+        V* hp = stackalloc V[R1];
         V* dhp = stackalloc V[R1];
-        for (int g = 0; g < T - 1; g++)
-        {
-            RowPatterns(h[g], kp, kq, nr, R1);
-            Powers(h[g], dhp, R1);
-            for (int j = R1 - 1; j >= 1; j--) dhp[j] = dhp[j - 1] * j; // d(h^j)/dh = j·h^(j−1)
-            dhp[0] = V.Zero;
-            var sum = V.Zero;
-            for (int d = 0; d < _l.D; d++)
+        V* y = stackalloc V[8 * R1];
+        V* xa_ = y, xb_ = y + R1, la_ = y + 2 * R1, lb_ = y + 3 * R1, aa = y + 4 * R1, ba = y + 5 * R1, ab = y + 6 * R1, bb_ = y + 7 * R1;
+        var ws2 = Vector256.Create(_l.Ws2);
+        fixed (double* KP = _l.KP, KQ = _l.KQ)
+        fixed (int* PS = _l.PStart, PE = _l.PEnd, QS = _l.QStart, QE = _l.QEnd)
+            for (int g = 0; g < T - 1; g++)
             {
-                V* xa = x + g * n + d * R1, xb = xa + n, la = lam + g * n + d * R1, lb = la + n;
-                for (int r = 0; r < nr; r++)
+                Powers(h[g], hp, R1);
+                dhp[0] = V.Zero;
+                for (int j = 1; j < R1; j++) dhp[j] = hp[j - 1] * j; // d(h^j)/dh = j·h^(j−1)
+                var sum = V.Zero;
+                for (int d = 0; d < _l.D; d++)
                 {
-                    int p0 = _l.PStart[r], p1 = _l.PEnd[r], q0 = _l.QStart[r], q1 = _l.QEnd[r];
-                    V ax = xe, al = le;
-                    for (int j = p0; j < p1; j++) { ax += kp[r * R1 + j] * xa[j]; al += kp[r * R1 + j] * la[j]; }
-                    for (int j = q0; j < q1; j++) { ax += kq[r * R1 + j] * xb[j]; al += kq[r * R1 + j] * lb[j]; }
-                    V rho = ax * -_l.Ws2, mu = al * _l.Ws2;
-                    for (int j = Math.Max(p0, 1); j < p1; j++) sum += dhp[j] * (rho * la[j] - mu * xa[j]) * _l.KP[r * R1 + j];
-                    for (int j = Math.Max(q0, 1); j < q1; j++) sum += dhp[j] * (rho * lb[j] - mu * xb[j]) * _l.KQ[r * R1 + j];
+                    V* xa = x + g * n + d * R1, xb = xa + n, la = lam + g * n + d * R1, lb = la + n;
+                    for (int j = 0; j < R1; j++)
+                    {
+                        xa_[j] = hp[j] * xa[j]; xb_[j] = hp[j] * xb[j]; la_[j] = hp[j] * la[j]; lb_[j] = hp[j] * lb[j];
+                        aa[j] = V.Zero; ba[j] = V.Zero; ab[j] = V.Zero; bb_[j] = V.Zero;
+                    }
+                    for (int r = 0; r < nr; r++)
+                    {
+                        int p0 = PS[r], p1 = PE[r], q0 = QS[r], q1 = QE[r];
+                        double* kp = KP + r * R1, kq = KQ + r * R1;
+                        V ax = xe, al = le;
+                        for (int j = p0; j < p1; j++) { ax = Fmadd(ax, xa_[j], kp[j]); al = Fmadd(al, la_[j], kp[j]); }
+                        for (int j = q0; j < q1; j++) { ax = Fmadd(ax, xb_[j], kq[j]); al = Fmadd(al, lb_[j], kq[j]); }
+                        V rho = ax * -ws2, mu = al * ws2;
+                        for (int j = p0; j < p1; j++) { aa[j] = Fmadd(aa[j], rho, kp[j]); ba[j] = Fmadd(ba[j], mu, kp[j]); }
+                        for (int j = q0; j < q1; j++) { ab[j] = Fmadd(ab[j], rho, kq[j]); bb_[j] = Fmadd(bb_[j], mu, kq[j]); }
+                    }
+                    for (int j = 1; j < R1; j++)
+                        sum = Fmadd(sum, dhp[j], aa[j] * la[j] - ba[j] * xa[j] + ab[j] * lb[j] - bb_[j] * xb[j]);
                 }
+                gh[g] = sum;
             }
-            gh[g] = sum;
-        }
         if (_l.Central)
             for (int t = 1; t < T - 1; t++)
             {
