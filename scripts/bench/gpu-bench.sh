@@ -43,7 +43,7 @@ for path in sorted(glob.glob("/tmp/solver-*.json")):
     merged["configs"] += report["configs"]
     for c in report["configs"]:
         for r in c["results"]:
-            rows.append(f'{c["Name"]:9s} {r["Method"]:17s} {str(r["median_ms"]):>10s} ms  smnn {c["reference_smnn_h100_ms"]:>7} target {c["target_h100_ms"]:>5}  diff {r["max_rel_diff"]}  {r["Status"][:30]}')
+            rows.append(f'{c["Name"]:9s} {r["Method"]:17s} {str(r["median_ms"]):>10s} ms  smnn {c["reference_smnn_h100_ms"]:>7} target {c["target_h100_ms"]:>5}  diff u {r["rel_diff_u"]} grad {r["rel_diff_grad"]}  {r["Status"][:30]}')
 print("\n".join(rows))
 if merged is not None:
     json.dump(merged, open(f"{out}/bench-solver-cuda.json", "w"), indent=2)

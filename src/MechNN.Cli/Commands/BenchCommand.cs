@@ -105,7 +105,7 @@ internal static class BenchCommand
         double Peak(SolverConfig c, MethodResult r) => peaks.TryGetValue((c.Name, r.Method), out var mib) ? mib : double.NaN;
 
         var table = new Table().Title($"forward + backward, {dtypeName}, {deviceName}, {formulation} rows, median of ≤{reps}")
-            .AddColumns("config", "method", "median ms", "peak ΔRSS MB", $"× vs {SolverBench.Sequential}", "× vs dense", "max rel diff", "note");
+            .AddColumns("config", "method", "median ms", "peak ΔRSS MB", $"× vs {SolverBench.Sequential}", "× vs dense", "rel diff u", "rel diff ∂", "note");
         if (memory == MemoryMode.Parent) table.AddColumn("peak MiB (child)");
         foreach (var (config, results) in rows)
         {
@@ -114,7 +114,7 @@ internal static class BenchCommand
             foreach (var r in results)
             {
                 string[] cells = [config.Name + $" ({config.Systems}×{config.Steps}, R={config.Order})", r.Method, Fmt(r.MedianMs), Fmt(Math.Max(r.PeakMb, 0)),
-                    Ratio(seq, r.MedianMs), Ratio(dense, r.MedianMs), double.IsNaN(r.MaxRelDiff) ? "" : r.MaxRelDiff.ToString("E1"), Markup.Escape(r.Status)];
+                    Ratio(seq, r.MedianMs), Ratio(dense, r.MedianMs), Diff(r.SolutionDiff), Diff(r.GradientDiff), Markup.Escape(r.Status)];
                 table.AddRow(memory == MemoryMode.Parent ? [.. cells, Fmt(Peak(config, r))] : cells);
             }
         }
@@ -127,7 +127,7 @@ internal static class BenchCommand
             {
                 r.Config.Name, r.Config.Systems, r.Config.Steps, r.Config.Order, r.Config.InitialOrders,
                 reference_smnn_h100_ms = r.Config.SmnnMs, target_h100_ms = r.Config.TargetMs,
-                results = r.Results.Select(x => new { x.Method, median_ms = Json(x.MedianMs), min_ms = Json(x.MinMs), peak_mb = Json(x.PeakMb), peak_mib = Json(Peak(r.Config, x)), max_rel_diff = double.IsNaN(x.MaxRelDiff) ? (double?)null : x.MaxRelDiff, x.Status }),
+                results = r.Results.Select(x => new { x.Method, median_ms = Json(x.MedianMs), min_ms = Json(x.MinMs), peak_mb = Json(x.PeakMb), peak_mib = Json(Peak(r.Config, x)), rel_diff_u = Exact(x.SolutionDiff), rel_diff_grad = Exact(x.GradientDiff), x.Status }),
             }),
         };
         Outputs.WriteResult(parse, path, report);
@@ -180,6 +180,8 @@ internal static class BenchCommand
     };
 
     private static double? Json(double v) => double.IsNaN(v) ? null : Math.Round(v, 6);
+    private static double? Exact(double v) => double.IsNaN(v) ? null : v;
+    private static string Diff(double v) => double.IsNaN(v) ? "" : v.ToString("E1", CultureInfo.InvariantCulture);
     private static string Fmt(double v) => double.IsNaN(v) ? "–" : v < 10 ? v.ToString("F3") : v.ToString("F1");
     private static string Ratio(double baseline, double v) => double.IsNaN(baseline) || double.IsNaN(v) || v <= 0 ? "–" : (baseline / v).ToString("F1");
 }

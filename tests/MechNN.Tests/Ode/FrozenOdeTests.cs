@@ -52,6 +52,27 @@ public class FrozenOdeTests
     }
 
     [Fact]
+    public void FactorisingLeavesTheCallersDisposeScopeCurrent()
+    {
+        // Create once left its own scope open as the thread's current one: the caller's later tensors were owned by
+        // the FrozenOde and died with it.
+        var (spec, c, b, iv, h) = Discovery(shared: false, epsilon: false);
+        using var outer = NewDisposeScope();
+        Assert.True(outer.Contains(ones(1)), "the test's own scope is not current");
+        var frozen = new BandedSolver().Factorise(spec, c, h, stepCount: 20);
+        Assert.True(outer.Contains(ones(1)), "after Factorise the caller's scope is not the current one");
+        var later = frozen.Solve(b, iv).U;
+        Assert.True(outer.Contains(ones(1)), "after Solve the caller's scope is not the current one");
+        var mine = ones(3);
+        frozen.Dispose();
+        Assert.False(mine.IsInvalid, "a tensor made after Factorise was disposed with the FrozenOde");
+        Assert.False(later.IsInvalid, "a solution was disposed with the FrozenOde");
+        Assert.True(outer.Contains(mine), "the caller's scope does not own its own tensor");
+        outer.Dispose();
+        Assert.True(mine.IsInvalid);
+    }
+
+    [Fact]
     public void ChangingTheCallersCoefficientsAfterFactorisingCannotMakeItStale()
     {
         var (spec, c, b, iv, h) = Discovery(shared: false, epsilon: false);

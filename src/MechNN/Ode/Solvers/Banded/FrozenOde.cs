@@ -21,7 +21,8 @@ namespace MechNN.Ode.Solvers.Banded;
 /// </summary>
 public sealed class FrozenOde : IDisposable
 {
-    private readonly DisposeScope _scope;
+    // Every tensor made while factorising (copies, factor, template): owned by this object alone, in no dispose scope.
+    private readonly IDisposable[] _owned;
     private readonly BorderedFactor _factor;
     private readonly long[] _lhsBatch;
     /// <summary>The spec the left-hand side was factorised for.</summary>
@@ -37,10 +38,10 @@ public sealed class FrozenOde : IDisposable
 
     private readonly Func<OdeProblem, int, IFactorisedSystem>? _fused;
 
-    private FrozenOde(OdeSpec spec, int steps, Tensor coefficients, Tensor h, BorderedFactor factor, long[] lhsBatch, DisposeScope scope,
+    private FrozenOde(OdeSpec spec, int steps, Tensor coefficients, Tensor h, BorderedFactor factor, long[] lhsBatch, IDisposable[] owned,
         Func<OdeProblem, int, IFactorisedSystem>? fused)
     {
-        Spec = spec; StepCount = steps; Coefficients = coefficients; Steps = h; _factor = factor; _lhsBatch = lhsBatch; _scope = scope; _fused = fused;
+        Spec = spec; StepCount = steps; Coefficients = coefficients; Steps = h; _factor = factor; _lhsBatch = lhsBatch; _owned = owned; _fused = fused;
     }
 
     /// <summary>Factorises the normal matrix for these coefficients (…, T|1, E, D, R+1) and steps (…, T−1|1) with the
@@ -50,27 +51,23 @@ public sealed class FrozenOde : IDisposable
     {
         if (coefficients.requires_grad || steps.requires_grad)
             throw new ArgumentException("FrozenOde treats coefficients and steps as constants and cannot return their gradients; pass detached tensors (or use OdeSolve for a fully differentiable solve).");
-        var scope = NewDisposeScope();
-        try
-        {
-            var c = coefficients.detach().clone();
-            var h = steps.detach().clone();
-            // A template problem with zero rhs/initial values carries the shapes; only its left-hand side is used.
-            int T = stepCount ?? (c.size(-4) != 1 ? (int)c.size(-4) : h.size(-1) != 1 ? (int)h.size(-1) + 1
-                : throw new OdeInputException("Cannot infer the number of steps T from broadcast coefficients and steps; pass stepCount."));
-            var zeroRhs = zeros(new long[] { 1, spec.Equations }, dtype: c.dtype, device: c.device);
-            var zeroIv = spec.InitialSteps > 0 ? zeros(new long[] { 1, spec.Dims, spec.ConstrainedInitialOrders }, dtype: c.dtype, device: c.device) : null;
-            var template = OdeProblem.Create(spec, c, zeroRhs, zeroIv, h, T);
-            var factorisation = choose(template);
-            var factor = new BorderedFactor(BandedAssembler.Assemble(template), template, factorisation);
-            foreach (var kept in factor.Retained().Append(c).Append(h)) kept.MoveToOuterDisposeScope();
-            return new FrozenOde(spec, T, c, h, factor, template.BatchShape, scope, fused?.Invoke(template));
-        }
-        catch
-        {
-            scope.Dispose();
-            throw;
-        }
+        // A scope of its own that is closed before returning: a scope left open would stay the thread's current one,
+        // and the caller's later tensors would die with this object.
+        using var scope = NewDisposeScope();
+        var c = coefficients.detach().clone();
+        var h = steps.detach().clone();
+        // A template problem with zero rhs/initial values carries the shapes; only its left-hand side is used.
+        int T = stepCount ?? (c.size(-4) != 1 ? (int)c.size(-4) : h.size(-1) != 1 ? (int)h.size(-1) + 1
+            : throw new OdeInputException("Cannot infer the number of steps T from broadcast coefficients and steps; pass stepCount."));
+        var zeroRhs = zeros(new long[] { 1, spec.Equations }, dtype: c.dtype, device: c.device);
+        var zeroIv = spec.InitialSteps > 0 ? zeros(new long[] { 1, spec.Dims, spec.ConstrainedInitialOrders }, dtype: c.dtype, device: c.device) : null;
+        var template = OdeProblem.Create(spec, c, zeroRhs, zeroIv, h, T);
+        var factorisation = choose(template);
+        var factor = new BorderedFactor(BandedAssembler.Assemble(template), template, factorisation);
+        var kernel = fused?.Invoke(template);
+        var owned = scope.DisposablesView.ToArray();
+        scope.Detach(owned);
+        return new FrozenOde(spec, T, c, h, factor, template.BatchShape, owned, kernel);
     }
 
     /// <summary>Solves with a new rhs (…, T|1, E|1) and initial values (…, S|1, D, k) (null when S = 0).</summary>
@@ -91,5 +88,8 @@ public sealed class FrozenOde : IDisposable
     }
 
     /// <summary>Frees the factor and the frozen copies.</summary>
-    public void Dispose() => _scope.Dispose();
+    public void Dispose()
+    {
+        foreach (var item in _owned) item.Dispose();
+    }
 }
