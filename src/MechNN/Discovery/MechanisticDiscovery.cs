@@ -46,9 +46,7 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         double cut = o.ThresholdPath?.Min() ?? o.Threshold;
 
         var spec = new OdeSpec(o.Order) { InitialSteps = 1, InitialOrders = 1, Epsilon = false };
-        var derivativeOnly = zeros(o.Order + 1, dtype: ScalarType.Float64);
-        derivativeOnly[1] = tensor(1.0, dtype: ScalarType.Float64);                       // u' = rhs
-        using var frozen = new BandedSolver().Factorise(spec, derivativeOnly.reshape(1, 1, 1, o.Order + 1), full(1, dt, dtype: ScalarType.Float64), stepCount: L);
+        using var frozen = new BandedSolver().Factorise(spec, DerivativeOnly(o.Order), full(1, dt, dtype: ScalarType.Float64), stepCount: L);   // u' = rhs
 
         Sequential? denoiser = denoising.Width > 0
             ? nn.Sequential(nn.Linear(L * n, denoising.Width), nn.ReLU(), nn.Linear(denoising.Width, denoising.Width), nn.ReLU(), nn.Linear(denoising.Width, L * n))
@@ -152,11 +150,50 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
                     settings["threshold"] = chosen.Threshold;
                     settings["thresholdByBic"] = 1;
                 }
+                if (closedForm && o.RefitWindow > 0) best = Refit(best, trajectories, dt, o, spec, featureStates, design, settings);
             }
             var final = (best * mask).t().contiguous();
             var coefficients = Enumerable.Range(0, n).Select(d => final[d].data<double>().ToArray()).ToArray();
             return new DiscoveredModel("mnn", Library, stateNames, coefficients, outer: o.Nonlinearity, settings: settings);
         }
+    }
+
+    /// <summary>
+    /// ξ on <paramref name="best"/>'s support fitted again on windows of <see cref="MechanisticDiscoveryOptions.RefitWindow"/>
+    /// steps (features on the fitted solutions averaged per sample, or on the data), kept only when no coefficient moves by
+    /// more than <see cref="MechanisticDiscoveryOptions.RefitGate"/> standard errors of the short-window fit
+    /// <paramref name="design"/>: a larger move means the long integrals picked up a bias of the features.
+    /// </summary>
+    private Tensor Refit(Tensor best, IReadOnlyList<double[][]> trajectories, double dt, MechanisticDiscoveryOptions o, OdeSpec spec,
+        Tensor featureStates, IntegralDesign design, Dictionary<string, double> settings)
+    {
+        int L = o.RefitWindow;
+        var longOptions = o with { Window = L, Stride = Math.Max(1, L / 10) };
+        double[] refit;
+        double change;
+        // FrozenOde's scope stays the current one while it lives: the tensors made meanwhile go with it, so the result
+        // leaves as an array.
+        using (var frozen = new BandedSolver().Factorise(spec, DerivativeOnly(o.Order), full(1, dt, dtype: ScalarType.Float64), stepCount: L))
+        {
+            var features = o.FeaturesFromSolution ? Assemble(featureStates, trajectories, o) : trajectories;
+            var xi = new IntegralDesign(Library, frozen, Windows(features, longOptions), Windows(trajectories, longOptions), o.FreeStart).Fit(best.ne(0), threshold: 0);
+            var errors = design.StandardErrors(best, trajectories.Sum(x => (long)x.Length));
+            change = best.ne(0).any().item<bool>() ? (xi - best).abs().div(errors).masked_fill(best.eq(0), 0).max().item<double>() : 0;
+            refit = xi.data<double>().ToArray();
+        }
+        bool kept = change <= o.RefitGate;
+        settings["refitWindow"] = L;
+        settings["refitChange"] = change;
+        settings["refitKept"] = kept ? 1 : 0;
+        return kept ? tensor(refit, dtype: ScalarType.Float64).reshape(best.shape) : best;
+    }
+
+    /// <summary>The left-hand side u' (coefficient 1 on the first derivative) as FrozenOde takes it, (1, 1, 1, order + 1).</summary>
+    private static Tensor DerivativeOnly(int order)
+    {
+        var c = zeros(order + 1, dtype: ScalarType.Float64);
+        c[1] = tensor(1.0, dtype: ScalarType.Float64);
+        return c.reshape(1, 1, 1, order + 1);
     }
 
     /// <summary>Start for u' = g(Θξ): sparse least squares of g⁻¹(ẋ) (second-order differences) on Θ(x).</summary>

@@ -50,6 +50,38 @@ public abstract class WindowedDiscovery(MechanisticDiscoveryOptions? options) : 
         cat(trajectories.Select(data => tensor(data.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64)
             .reshape(data.Length, data[0].Length).unfold(0, options.Window, options.Stride).permute(0, 2, 1)).ToArray(), 0).contiguous();
 
+    /// <summary>Windows per trajectory (resolved options): (samples − Window)/Stride + 1, the ones <see cref="Windows"/> cuts.</summary>
+    private protected static int[] WindowCounts(IReadOnlyList<double[][]> trajectories, MechanisticDiscoveryOptions options) =>
+        trajectories.Select(x => (x.Length - options.Window) / options.Stride + 1).ToArray();
+
+    /// <summary>Per trajectory, the mean over the windows that hold each sample of <paramref name="u"/> (W, Window, n);
+    /// samples no window holds (the tail past the last window) keep <paramref name="trajectories"/>' values.</summary>
+    private protected static List<double[][]> Assemble(Tensor u, IReadOnlyList<double[][]> trajectories, MechanisticDiscoveryOptions options)
+    {
+        int L = options.Window, s = options.Stride, n = (int)u.size(2);
+        var flat = u.contiguous().data<double>().ToArray();
+        var counts = WindowCounts(trajectories, options);
+        var result = new List<double[][]>();
+        int offset = 0;
+        for (int k = 0; k < trajectories.Count; k++)
+        {
+            var x = trajectories[k];
+            var sum = new double[x.Length, n];
+            var cover = new int[x.Length];
+            for (int j = 0; j < counts[k]; j++)
+                for (int i = 0; i < L; i++)
+                {
+                    int t = j * s + i;
+                    cover[t]++;
+                    for (int d = 0; d < n; d++) sum[t, d] += flat[((offset + j) * L + i) * n + d];
+                }
+            offset += counts[k];
+            result.Add(Enumerable.Range(0, x.Length).Select(t => cover[t] == 0 ? (double[])x[t].Clone()
+                : Enumerable.Range(0, n).Select(d => sum[t, d] / cover[t]).ToArray()).ToArray());
+        }
+        return result;
+    }
+
     /// <summary>The settings kept with the fitted model (resolved options).</summary>
     private protected static Dictionary<string, double> Settings(double dt, MechanisticDiscoveryOptions options) => new()
     {

@@ -73,6 +73,31 @@ public class MnnDefaultsTests
     }
 
     [Fact]
+    public void LongRefitSeesTheOscillatorsShapeAndItsGateRefusesLargeMoves()
+    {
+        // Noise seed 100 (a tuning seed): the SHO's damping terms are set by the orbit's shape over whole periods, which
+        // 50-step windows cannot see; the refit on 12 τ (≈ 600 steps) windows keeps the structure and cuts the error.
+        var system = DiscoverySweep.System("linear-sho");
+        var (clean, _) = DiscoverySweep.Clean(system);
+        var truth = DiscoverySweep.Truth(system, clean);
+        var x = MeasurementNoise.Add(clean, 0.05, seed: 100);
+        DiscoveredModel Fit(MechanisticDiscoveryOptions o) => new MechanisticDiscovery(new PolynomialLibrary(2, 2), o).Fit(x, system.Dt);
+        var refit = MechanisticDiscoveryOptions.DataDriven with { RefitWindow = MechanisticDiscoveryOptions.Automatic };
+        var shortOnly = TermScore.Of(truth, Fit(MechanisticDiscoveryOptions.DataDriven).Coefficients);
+        var kept = Fit(refit);
+        var longScore = TermScore.Of(truth, kept.Coefficients);
+        Assert.InRange(kept.Settings["refitWindow"], 500, 700);
+        Assert.Equal(1, kept.Settings["refitKept"]);
+        Assert.Equal((4, 0, 0), (longScore.Correct, longScore.Wrong, longScore.Missing));
+        Assert.True(longScore.MaxRelativeError < shortOnly.MaxRelativeError / 2, $"refit {longScore.MaxRelativeError:P2}, short windows {shortOnly.MaxRelativeError:P2}");
+        // A gate of 0 standard errors refuses any move: the short-window fit comes back unchanged.
+        var refused = Fit(refit with { RefitGate = 0 });
+        Assert.Equal(0, refused.Settings["refitKept"]);
+        Assert.True(refused.Settings["refitChange"] > 0);
+        Assert.Equal(shortOnly.MaxRelativeError, TermScore.Of(truth, refused.Coefficients).MaxRelativeError, 12);
+    }
+
+    [Fact]
     public void ThresholdPathMustHoldThresholds()
     {
         var ex = Assert.Throws<ArgumentException>(() => new MechanisticDiscovery(new PolynomialLibrary(2, 1), new MechanisticDiscoveryOptions { ThresholdPath = new[] { -1.0 } }));

@@ -1,0 +1,61 @@
+// Tuning driver for MNN discovery (docs/results/discovery.md): MechanisticDiscovery on MeasurementNoise.Add(clean, level, seed)
+// of the sweep systems, for TUNING seeds (100 and up; the sweep scores 0–4). SHOW=1 prints each true term's relative
+// error, SHOW=2 each seed's error and the refit's change in standard errors. refittau=c sets RefitWindow = c·τ, -1 none.
+using System.Diagnostics;
+using MechNN.Discovery;
+using MechNN.Discovery.Libraries;
+using MechNN.Experiments.DiscoveryTasks;
+using MechNN.Experiments.Systems;
+
+// usage: scratch systems noises seeds [key=value ...]   (window, stride, cycles, fromsol, freestart, order)
+var systems = args[0].Split(',');
+var noises = args[1].Split(',').Select(double.Parse).ToArray();
+var seeds = args[2].Split(',').Select(int.Parse).ToArray();
+var o = MechanisticDiscoveryOptions.DataDriven;
+double refitTau = 0;
+foreach (var kv in args.Skip(3))
+{
+    var (k, v) = (kv.Split('=')[0], kv.Split('=')[1]);
+    o = k switch
+    {
+        "window" => o with { Window = int.Parse(v) },
+        "stride" => o with { Stride = int.Parse(v) },
+        "cycles" => o with { Cycles = int.Parse(v) },
+        "fromsol" => o with { FeaturesFromSolution = bool.Parse(v) },
+        "freestart" => o with { FreeStart = bool.Parse(v) },
+        "order" => o with { Order = int.Parse(v) },
+        "refittau" => ((Func<MechanisticDiscoveryOptions>)(() => { refitTau = double.Parse(v); return o; }))(),
+        "gate" => o with { RefitGate = double.Parse(v) },
+        "refit" => o with { RefitWindow = int.Parse(v) },
+        _ => throw new ArgumentException(k),
+    };
+}
+foreach (var name in systems)
+{
+    var system = DiscoverySweep.System(name);
+    var (clean, t) = DiscoverySweep.Clean(system);
+    var truth = DiscoverySweep.Truth(system, clean);
+    foreach (var noise in noises)
+    {
+        var errs = new List<double>(); int exact = 0, kept = 0; var sw = Stopwatch.StartNew(); string win = "";
+        foreach (var seed in seeds)
+        {
+            var x = MeasurementNoise.Add(clean, noise, seed);
+            var oo = o with { Seed = seed };
+            if (refitTau > 0) oo = oo with { RefitWindow = (int)Math.Round(refitTau * TimeScale.Shortest(new[] { x }, system.Dt) / system.Dt) };
+            if (refitTau < 0) oo = oo with { RefitWindow = 0 };
+            var model = new MechanisticDiscovery(new PolynomialLibrary(x[0].Length, system.Degree), oo).Fit(x, system.Dt);
+            var s = TermScore.Of(truth, model.Coefficients);
+            if (Environment.GetEnvironmentVariable("SHOW") == "1")
+                Console.WriteLine($"  seed {seed}: " + string.Join("  ", Enumerable.Range(0, truth.Length).SelectMany(d => Enumerable.Range(0, truth[d].Length).Where(f => truth[d][f] != 0).Select(f => $"{(model.Coefficients[d][f] - truth[d][f]) / Math.Abs(truth[d][f]):P2}"))));
+            if (Environment.GetEnvironmentVariable("SHOW") == "2") Console.WriteLine($"  seed {seed}: err {s.MaxRelativeError:P2} change {(model.Settings.TryGetValue("refitChange", out var ch) ? ch : double.NaN):P2} kept {(model.Settings.TryGetValue("refitKept", out var kq) ? kq : double.NaN)}");
+            errs.Add(s.MaxRelativeError); if (s.Wrong == 0 && s.Missing == 0) exact++;
+            win = $"w{model.Settings["window"]}/{model.Settings["stride"]}" + (model.Settings.TryGetValue("refitWindow", out var rw) ? $"r{rw}" : "");
+            if (model.Settings.TryGetValue("refitKept", out var kk) && kk == 1) kept++;
+        }
+        var sorted = errs.Order().ToArray();
+        double med = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        double rms = Math.Sqrt(errs.Average(e => e * e));
+        Console.WriteLine($"{name,-11} {noise,5:P0} {win,-8} exact {exact}/{seeds.Length} kept {kept} median {med:P2} rms {rms:P2}  seeds [{string.Join(" ", errs.Select(e => e.ToString("P2")))}]  {sw.Elapsed.TotalSeconds / seeds.Length:F1}s/fit");
+    }
+}
