@@ -52,6 +52,72 @@ public class LogisticTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void NormalisedModelIsEquivariantToTheTrajectorysScale()
+    {
+        // x ↦ c·x maps x' = p₀ + p₁x + p₂x² to (c·x)' = c·p₀ + p₁(c·x) + (p₂/c)(c·x)²: the normalised model sees the same
+        // x/max|x| either way, so its outputs must transform exactly so; the unnormalised one has no reason to.
+        var data = LogisticGrowth.Generate(4, seed: 5);
+        var x = tensor(data.Noisy.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(4, 60);
+        const double c = 3.7;
+        manual_seed(2);
+        var normalised = new LogisticModel(60, data.Step, hidden: 16);
+        manual_seed(2);
+        var plain = new LogisticModel(60, data.Step, hidden: 16, normalise: false);
+        using var grad = no_grad();
+        var (a, b) = (normalised.forward(x), normalised.forward(c * x));
+        Assert.True(allclose(b.Solution, c * a.Solution, rtol: 1e-10, atol: 1e-12));
+        Assert.True(allclose(b.Denoised, c * a.Denoised, rtol: 1e-10, atol: 1e-12));
+        var scale = tensor(new[] { c, 1, 1 / c }, dtype: ScalarType.Float64);
+        Assert.True(allclose(b.Parameters, a.Parameters * scale, rtol: 1e-10, atol: 1e-12));
+        var (pa, pb) = (plain.forward(x), plain.forward(c * x));
+        Assert.False(allclose(pb.Parameters, pa.Parameters * scale, rtol: 1e-3, atol: 1e-6));
+    }
+
+    [Fact]
+    public void ValidationTrajectoriesComeOutOfTheTrainingShareAndAreNotTrainedOn()
+    {
+        var data = LogisticGrowth.Generate(100, seed: 4);
+        Assert.Equal((80, 20), LogisticDiscovery.Scored(data));
+        Assert.Equal((65, 15), LogisticDiscovery.Scored(data, 15));
+        Assert.Throws<ArgumentException>(() => LogisticDiscovery.Scored(data, 80));
+        Assert.Throws<ArgumentException>(() => LogisticDiscovery.Scored(data, -1));
+        Assert.Throws<ArgumentException>(() => LogisticDiscovery.Scored(data, 1));
+        manual_seed(0);
+        var model = new LogisticModel(60, data.Step, hidden: 8);
+        var e = LogisticDiscovery.Evaluate(model, data, 15);
+        Assert.Equal(65, e.First);
+        Assert.Equal(data.Rates[65], e.Truth[0].R);
+        // Training sees only the first 65: changing the validation trajectories changes nothing about the trained model.
+        var changed = data with { Noisy = data.Noisy.Select((r, i) => i >= 65 ? r.Select(v => v + 1).ToArray() : r).ToArray() };
+        double[] Trained(LogisticGrowth d)
+        {
+            manual_seed(0);
+            var m = new LogisticModel(60, d.Step, hidden: 8);
+            LogisticDiscovery.Train(m, d, LogisticDiscovery.Protocol(1, 65, batchSize: 16), batchSize: 16, validation: 15);
+            using var grad = no_grad();
+            return m.parameters().SelectMany(q => q.data<double>().ToArray()).ToArray();
+        }
+        var (original, withChangedValidation) = (Trained(data), Trained(changed));
+        Assert.Equal(original, withChangedValidation);
+        // ...while changing a training trajectory does.
+        var changedTraining = data with { Noisy = data.Noisy.Select((r, i) => i == 0 ? r.Select(v => v + 1).ToArray() : r).ToArray() };
+        Assert.NotEqual(original, Trained(changedTraining));
+    }
+
+    [Fact]
+    public void TheLearningRateFallsOnAHalfCosineToTheFinalFactor()
+    {
+        var o = LogisticDiscovery.Protocol(epochs: 2, trainCount: 100, batchSize: 10, learningRate: 1e-3, finalFactor: 0.01);
+        Assert.Equal(20, o.Steps);
+        Assert.Equal(1, o.Schedule.Factor(0), 12);
+        Assert.Equal(0.01, o.Schedule.Factor(19), 12);
+        Assert.Equal(0.01 + 0.99 * 0.5 * (1 + Math.Cos(Math.PI * 5 / 19)), o.Schedule.Factor(5), 12);
+        for (int step = 1; step < 20; step++) Assert.True(o.Schedule.Factor(step) < o.Schedule.Factor(step - 1));
+        Assert.Equal(1, LogisticDiscovery.Protocol(2, 100).Schedule.Factor(150));
+        Assert.Throws<ArgumentException>(() => LogisticDiscovery.Protocol(2, 100, finalFactor: 0));
+    }
+
+    [Fact]
     public void RecoversPerTrajectoryParametersOnASmallInstance()
     {
         var data = LogisticGrowth.Generate(300, seed: 2);
