@@ -16,24 +16,26 @@ internal static class LogisticCommand
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64 };
         var rate = new Option<double>("--lr") { Description = "Adam's initial learning rate.", DefaultValueFactory = _ => 1e-3 };
         var rateFinal = new Option<double?>("--lr-final") { Description = "The last step's learning rate, reached on a half cosine from --lr (default: --lr × " + DefaultFinalFactor + ")." };
+        var normalise = new Option<bool>("--normalise") { Description = "Divide each trajectory by its largest |x| before the networks see it (scale-equivariant; lost on validation: docs/results/logistic.md)." };
+        var logFeatures = new Option<bool>("--log-features") { Description = "Give the parameter network ln max(x, 0.005) beside x.", DefaultValueFactory = _ => true };
         var validation = new Option<int>("--validation") { Description = "Keep the last N of the training 80% out of training and score them instead of the held-out 20%: make choices on these. 0: train on the whole 80%, score the held-out 20%.", DefaultValueFactory = _ => 0 };
         var hidden = new Option<int>("--hidden") { Description = "Hidden width of both networks.", DefaultValueFactory = _ => 256 };
         var seed = new Option<long>("--seed") { Description = "Data and training seed.", DefaultValueFactory = _ => 0 };
         var plot = new Option<string?>("--plot") { Description = "Image (format by extension: .png, .jpg, .bmp, .webp): learned p₁ vs r and p₂ vs −r/K on the held-out trajectories." };
         var output = new Option<string?>("--out") { Description = "Results JSON to write." };
         var command = new Command("logistic", "x' = r x − (r/K) x² with r, K drawn per trajectory: recover p₁ = r, p₂ = −r/K per held-out trajectory.")
-            { trajectories, epochs, batch, rate, rateFinal, validation, hidden, seed, plot, output };
+            { trajectories, epochs, batch, rate, rateFinal, validation, hidden, normalise, logFeatures, seed, plot, output };
         var checkpoint = new CheckpointOptions();
         checkpoint.AddTo(command);
         command.SetAction(p => Run(p, new Settings(p.GetValue(trajectories), p.GetValue(epochs), p.GetValue(batch), p.GetValue(rate),
-            p.GetValue(rateFinal) ?? p.GetValue(rate) * DefaultFinalFactor, p.GetValue(validation), p.GetValue(hidden), p.GetValue(seed)), p.GetValue(plot), p.GetValue(output), checkpoint.Get(p)));
+            p.GetValue(rateFinal) ?? p.GetValue(rate) * DefaultFinalFactor, p.GetValue(validation), p.GetValue(hidden), p.GetValue(normalise), p.GetValue(logFeatures), p.GetValue(seed)), p.GetValue(plot), p.GetValue(output), checkpoint.Get(p)));
         return command;
     }
 
     /// <summary>The final learning rate over the initial one (chosen on a validation split: docs/results/logistic.md).</summary>
     private const double DefaultFinalFactor = 0.01;
 
-    private sealed record Settings(int Count, int Epochs, int Batch, double Rate, double RateFinal, int Validation, int Hidden, long Seed);
+    private sealed record Settings(int Count, int Epochs, int Batch, double Rate, double RateFinal, int Validation, int Hidden, bool Normalise, bool LogFeatures, long Seed);
 
     private static int Run(ParseResult parse, Settings o, string? plot, string? output, CheckpointOptions.Settings checkpoints)
     {
@@ -45,7 +47,7 @@ internal static class LogisticCommand
         var data = LogisticGrowth.Generate(o.Count, o.Seed);
         LogisticDiscovery.Scored(data, o.Validation);
         manual_seed(o.Seed);
-        var model = new LogisticModel(data.Clean[0].Length, data.Step, o.Hidden);
+        var model = new LogisticModel(data.Clean[0].Length, data.Step, o.Hidden, o.Normalise, o.LogFeatures);
         var options = checkpoints.Apply(LogisticDiscovery.Protocol(o.Epochs, LogisticDiscovery.TrainCount(data) - o.Validation, o.Batch, o.Rate, o.Seed, o.RateFinal / o.Rate), "logistic");
         Training.TrainingResult? run = null;
         using (CliCancellation.Enter(out var cancel))
@@ -59,12 +61,17 @@ internal static class LogisticCommand
         table.AddRow("p₀", "0", $"median |p₀| {e.MedianAbsP0:E2}, max {e.MaxAbsP0:E2}", "–");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"learned step {e.Step:F5} (sample spacing {data.Step:F5}); final loss {run!.FinalLoss:E3}, {run.Elapsed.TotalSeconds:F0} s");
-        // The worst-recovered trajectories, with what decides identifiability: how far each has grown by the last sample.
+        // What the samples can tell at all (Cramér–Rao, closed form, x₀ unknown), then the worst-recovered trajectories with
+        // what decides identifiability: how far each has grown by the last sample, and its own bound.
+        var bounds = Enumerable.Range(e.First, e.Trajectories).Select(i => Bound(data, i)).ToArray();
+        double worstBoundR = bounds.Max(b => b.R), worstBoundROverK = bounds.Max(b => b.ROverK);
+        AnsiConsole.MarkupLine($"Cramér–Rao bound on the relative sd, largest over the scored set: r {worstBoundR:P2}, r/K {worstBoundROverK:P2}");
         var worst = Enumerable.Range(0, e.Trajectories).OrderByDescending(j => RelativeError(e, j, 1) + RelativeError(e, j, 2)).Take(5).ToArray();
         AnsiConsole.MarkupLine("worst recovered: " + string.Join("; ", worst.Select(j =>
         {
             int i = e.First + j;
-            return $"#{i} x₀ {data.Clean[i][0]:E1} r {data.Rates[i]:F2} K {data.Capacities[i]:F2} x(3)/K {data.Clean[i][^1] / data.Capacities[i]:F2}: errors {RelativeError(e, j, 1):P1}, {RelativeError(e, j, 2):P1}";
+            return $"#{i} x₀ {data.Clean[i][0]:E1} r {data.Rates[i]:F2} K {data.Capacities[i]:F2} x(3)/K {data.Clean[i][^1] / data.Capacities[i]:F2}: " +
+                $"errors {RelativeError(e, j, 1):P1}, {RelativeError(e, j, 2):P1} (bounds {bounds[j].R:P2}, {bounds[j].ROverK:P2})";
         })));
         if (plot is not null)
         {
@@ -85,11 +92,20 @@ internal static class LogisticCommand
         if (output is not null)
             Outputs.WriteResult(parse, output, new
             {
-                trajectories = o.Count, o.Epochs, o.Batch, learningRate = o.Rate, learningRateFinal = o.RateFinal, o.Hidden, o.Seed, steps = run.Steps, finalLoss = run.FinalLoss,
+                trajectories = o.Count, o.Epochs, o.Batch, learningRate = o.Rate, learningRateFinal = o.RateFinal, o.Hidden, o.Normalise, o.LogFeatures, o.Seed, steps = run.Steps, finalLoss = run.FinalLoss,
                 seconds = run.Elapsed.TotalSeconds, scored = o.Validation > 0 ? "validation" : "held-out", validation = o.Validation, scoredTrajectories = e.Trajectories,
                 e.MedianErrorP1, e.MedianErrorP2, e.CorrelationP1, e.CorrelationP2, e.MedianAbsP0, e.MaxAbsP0, learnedStep = e.Step, sampleSpacing = data.Step,
+                cramerRaoLargestRelativeSdR = worstBoundR, cramerRaoLargestRelativeSdROverK = worstBoundROverK,
             });
         return 0;
+    }
+
+    /// <summary>Cramér–Rao bounds on trajectory <paramref name="i"/>'s r and r/K, relative to their true values.</summary>
+    private static (double R, double ROverK) Bound(LogisticGrowth data, int i)
+    {
+        double r = data.Rates[i], k = data.Capacities[i];
+        var b = LogisticGrowth.CramerRaoBounds(r, k, data.Clean[i][0], data.Step, data.Clean[i].Length, data.Noise);
+        return (b.R / r, b.ROverK / (r / k));
     }
 
     private static double RelativeError(LogisticEvaluation e, int j, int k) =>

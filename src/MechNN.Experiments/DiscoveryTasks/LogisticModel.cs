@@ -21,10 +21,10 @@ public sealed record LogisticOutput(Tensor Solution, Tensor Denoised, Tensor Par
 /// <remarks>
 /// The step and the p's share a gauge (scaling time by c scales every p by 1/c and leaves u on the grid unchanged), so the
 /// step starts at the data's sample spacing; it is still learned, and its final value says how far the gauge drifted.
-/// With normalisation (the default) each trajectory is divided by its largest |x| = s before either network sees it, the
+/// With normalisation each trajectory is divided by its largest |x| = s before either network sees it, the
 /// solve runs on y = x/s, and u, v and p are mapped back exactly (p₀ = s·q₀, p₁ = q₁, p₂ = q₂/s): the networks no longer
 /// have to learn the law's scale symmetry in K, so outputs are exactly equivariant to the trajectory's scale.
-/// With log features the parameter network also sees ln max(x, 0.005): in the exponential phase ln x grows with slope r,
+/// With log features (the default) the parameter network also sees ln max(x, 0.005): in the exponential phase ln x grows with slope r,
 /// so r becomes a nearly linear function of the input, which an MLP extrapolates to rare (small or large) r.
 /// </remarks>
 public sealed class LogisticModel : nn.Module<Tensor, LogisticOutput>
@@ -43,7 +43,7 @@ public sealed class LogisticModel : nn.Module<Tensor, LogisticOutput>
     /// <exception cref="ArgumentException">Fewer than two points, a hidden width below 1, or a step outside (0, 1).</exception>
     /// <param name="normalise">Scale each trajectory by its largest |x| before the networks see it (see the remarks).</param>
     /// <param name="logFeatures">Give the parameter network ln max(x, 0.005) beside x (see the remarks).</param>
-    public LogisticModel(int points, double step, int hidden = 256, bool normalise = true, bool logFeatures = false) : base(nameof(LogisticModel))
+    public LogisticModel(int points, double step, int hidden = 256, bool normalise = false, bool logFeatures = true) : base(nameof(LogisticModel))
     {
         if (points < 2 || hidden < 1) throw new ArgumentException($"the logistic model needs ≥ 2 points and a hidden width ≥ 1 (got {points}, {hidden})");
         if (!(step > 0 && step < 1)) throw new ArgumentException($"the step must lie in (0, 1) (got {step})");
