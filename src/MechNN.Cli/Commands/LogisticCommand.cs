@@ -92,7 +92,8 @@ internal static class LogisticCommand
         if (output is not null)
             Outputs.WriteResult(parse, output, new
             {
-                trajectories = o.Count, o.Epochs, o.Batch, learningRate = o.Rate, learningRateFinal = o.RateFinal, o.Hidden, o.Normalise, o.LogFeatures, o.Seed, steps = run.Steps, finalLoss = run.FinalLoss,
+                trajectories = o.Count, epochs = o.Epochs, batch = o.Batch, learningRate = o.Rate, learningRateFinal = o.RateFinal, hidden = o.Hidden,
+                normalise = o.Normalise, logFeatures = o.LogFeatures, seed = o.Seed, steps = run.Steps, finalLoss = run.FinalLoss,
                 seconds = run.Elapsed.TotalSeconds, scored = o.Validation > 0 ? "validation" : "held-out", validation = o.Validation, scoredTrajectories = e.Trajectories,
                 e.MedianErrorP1, e.MedianErrorP2, e.CorrelationP1, e.CorrelationP2, e.MedianAbsP0, e.MaxAbsP0, learnedStep = e.Step, sampleSpacing = data.Step,
                 cramerRaoLargestRelativeSdR = worstBoundR, cramerRaoLargestRelativeSdROverK = worstBoundROverK,
