@@ -21,9 +21,17 @@ public sealed record LogisticOutput(Tensor Solution, Tensor Denoised, Tensor Par
 /// <remarks>
 /// The step and the p's share a gauge (scaling time by c scales every p by 1/c and leaves u on the grid unchanged), so the
 /// step starts at the data's sample spacing; it is still learned, and its final value says how far the gauge drifted.
+/// With normalisation each trajectory is divided by its largest |x| = s before either network sees it, the
+/// solve runs on y = x/s, and u, v and p are mapped back exactly (p₀ = s·q₀, p₁ = q₁, p₂ = q₂/s): the networks no longer
+/// have to learn the law's scale symmetry in K, so outputs are exactly equivariant to the trajectory's scale.
+/// With log features (the default) the parameter network also sees ln max(x, 0.005): in the exponential phase ln x grows with slope r,
+/// so r becomes a nearly linear function of the input, which an MLP extrapolates to rare (small or large) r.
 /// </remarks>
 public sealed class LogisticModel : nn.Module<Tensor, LogisticOutput>
 {
+    /// <summary>Below this the samples are mostly noise (σ = 1e-3), so their logarithm carries nothing.</summary>
+    private const double LogFloor = 0.005;
+
     private readonly Sequential _parameterNet, _denoiser;
     private readonly LearnableSteps _step;
     private readonly MechanisticLayer _layer = new(new OdeSpec(2) { InitialSteps = 1, InitialOrders = 1, Epsilon = false }, LayerMode.Independent);
@@ -33,12 +41,16 @@ public sealed class LogisticModel : nn.Module<Tensor, LogisticOutput>
     /// <param name="step">Initial step (the sample spacing), in (0, 1).</param>
     /// <param name="hidden">Hidden width of both networks.</param>
     /// <exception cref="ArgumentException">Fewer than two points, a hidden width below 1, or a step outside (0, 1).</exception>
-    public LogisticModel(int points, double step, int hidden = 256) : base(nameof(LogisticModel))
+    /// <param name="normalise">Scale each trajectory by its largest |x| before the networks see it (see the remarks).</param>
+    /// <param name="logFeatures">Give the parameter network ln max(x, 0.005) beside x (see the remarks).</param>
+    public LogisticModel(int points, double step, int hidden = 256, bool normalise = false, bool logFeatures = true) : base(nameof(LogisticModel))
     {
         if (points < 2 || hidden < 1) throw new ArgumentException($"the logistic model needs ≥ 2 points and a hidden width ≥ 1 (got {points}, {hidden})");
         if (!(step > 0 && step < 1)) throw new ArgumentException($"the step must lie in (0, 1) (got {step})");
         Points = points;
-        _parameterNet = nn.Sequential(nn.Linear(points, hidden), nn.ELU(), nn.Linear(hidden, hidden), nn.ELU(), nn.Linear(hidden, hidden), nn.ELU(), nn.Linear(hidden, 3));
+        Normalise = normalise;
+        LogFeatures = logFeatures;
+        _parameterNet = nn.Sequential(nn.Linear(logFeatures ? 2 * points : points, hidden), nn.ELU(), nn.Linear(hidden, hidden), nn.ELU(), nn.Linear(hidden, hidden), nn.ELU(), nn.Linear(hidden, 3));
         _denoiser = nn.Sequential(nn.Linear(points, hidden), nn.ELU(), nn.Linear(hidden, hidden), nn.ELU(), nn.Linear(hidden, points));
         _step = new LearnableSteps(new long[] { 1 }, step, minimum: step / 10, dtype: ScalarType.Float64);
         RegisterComponents();
@@ -47,6 +59,12 @@ public sealed class LogisticModel : nn.Module<Tensor, LogisticOutput>
 
     /// <summary>Samples per trajectory.</summary>
     public int Points { get; }
+
+    /// <summary>Whether each trajectory is scaled by its largest |x| before the networks see it.</summary>
+    public bool Normalise { get; }
+
+    /// <summary>Whether the parameter network also sees ln max(x, 0.005).</summary>
+    public bool LogFeatures { get; }
 
     /// <summary>The current learned step.</summary>
     public double Step { get { using var g = no_grad(); return _step.Value().item<double>(); } }
@@ -58,11 +76,16 @@ public sealed class LogisticModel : nn.Module<Tensor, LogisticOutput>
     public override LogisticOutput forward(Tensor x)
     {
         if (x.dim() != 2 || x.size(1) != Points) throw new ArgumentException($"trajectories have shape [{string.Join(", ", x.shape)}]; the model expects [B, {Points}]");
-        var p = _parameterNet.forward(x);
-        var v = x + _denoiser.forward(x);
-        var rhs = p.narrow(1, 0, 1) + p.narrow(1, 1, 1) * v + p.narrow(1, 2, 1) * v.square();
+        // y = x/s obeys y' = q₀ + q₁y + q₂y² with q₀ = p₀/s, q₁ = p₁, q₂ = p₂·s: the networks and the solve work on y,
+        // whose range no longer depends on K, and the scale goes back in exactly.
+        var s = Normalise ? x.abs().amax(new long[] { 1 }, keepdim: true).clamp_min(1e-12).detach() : ones(x.size(0), 1, dtype: x.dtype, device: x.device);
+        var y = x / s;
+        var q = _parameterNet.forward(LogFeatures ? cat(new[] { y, y.clamp_min(LogFloor).log() }, 1) : y);
+        var vy = y + _denoiser.forward(y);
+        var rhs = q.narrow(1, 0, 1) + q.narrow(1, 1, 1) * vy + q.narrow(1, 2, 1) * vy.square();
         var coefficients = tensor(new[] { 0.0, 1, 0 }, dtype: x.dtype, device: x.device).expand(x.size(0), Points, 3);
-        var u = _layer.forward(coefficients, rhs, v.narrow(1, 0, 1).unsqueeze(-1), _step.Value().expand(x.size(0), 1)).U.select(-1, 0);
-        return new LogisticOutput(u, v, p);
+        var uy = _layer.forward(coefficients, rhs, vy.narrow(1, 0, 1).unsqueeze(-1), _step.Value().expand(x.size(0), 1)).U.select(-1, 0);
+        var p = cat(new[] { q.narrow(1, 0, 1) * s, q.narrow(1, 1, 1), q.narrow(1, 2, 1) / s }, 1);
+        return new LogisticOutput(uy * s, vy * s, p);
     }
 }

