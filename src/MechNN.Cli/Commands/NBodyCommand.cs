@@ -116,7 +116,7 @@ internal static class NBodyCommand
         var table = new Table().Title(Markup.Escape(title)).AddColumns(new[] { "model", "seed", "final loss", $"validation MSE ({validation.Windows} windows)", "teacher-forced MSE" }
             .Concat(horizons.Select(h => $"rollout MSE @{h}")).Append("train s").ToArray());
         foreach (var r in results)
-            table.AddRow(new[] { r.Model, r.Model == "true law" ? "–" : r.Seed.ToString(), Fmt(r.FinalLoss), r.Validation is { } v ? Fmt(v) : "–", Fmt(r.TeacherForcedMse) }
+            table.AddRow(new[] { r.Model, r.Model == "true law" ? "–" : r.Seed.ToString(), r.Model == "true law" ? "–" : Fmt(r.FinalLoss), r.Validation is { } v ? Fmt(v) : "–", Fmt(r.TeacherForcedMse) }
                 .Concat(horizons.Select(h => Fmt(r.RolloutMse[h]))).Append(r.Seconds.ToString("F0")).Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
         if (save is not null && best is not null)
