@@ -100,9 +100,13 @@ internal sealed class SolverBench(Device device, ScalarType dtype, int reps, dou
 
     /// <summary>Largest relative difference of u (<paramref name="solution"/>) or over the input gradients, each relative
     /// to its own scale; 0 for the reference method itself.</summary>
-    private static double Diff(Tensor[] u, Tensor[]? reference, bool solution) =>
-        reference is null ? 0 : u.Zip(reference, (a, b) => ((a - b).abs().max() / b.abs().max().clamp_min(1e-300)).item<double>())
-            .Select((d, i) => (d, i)).Where(x => (x.i == 0) == solution).Select(x => x.d).DefaultIfEmpty(0).Max();
+    private static double Diff(Tensor[] u, Tensor[]? reference, bool solution)
+    {
+        if (reference is null) return 0;
+        var pairs = u.Zip(reference);
+        return (solution ? pairs.Take(1) : pairs.Skip(1))
+            .Select(p => ((p.First - p.Second).abs().max() / p.Second.abs().max().clamp_min(1e-300)).item<double>()).DefaultIfEmpty(0).Max();
+    }
 
     private bool DenseFits(SolverConfig c, OdeSpec spec)
     {

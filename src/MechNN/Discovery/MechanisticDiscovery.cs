@@ -169,23 +169,16 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
     {
         int L = o.RefitWindow;
         var longOptions = o with { Window = L, Stride = Math.Max(1, L / 10) };
-        double[] refit;
-        double change;
-        // FrozenOde's scope stays the current one while it lives: the tensors made meanwhile go with it, so the result
-        // leaves as an array.
-        using (var frozen = new BandedSolver().Factorise(spec, DerivativeOnly(o.Order), full(1, dt, dtype: ScalarType.Float64), stepCount: L))
-        {
-            var features = o.FeaturesFromSolution ? Assemble(featureStates, trajectories, o) : trajectories;
-            var xi = new IntegralDesign(Library, frozen, Windows(features, longOptions), Windows(trajectories, longOptions), o.FreeStart).Fit(best.ne(0), threshold: 0);
-            var errors = design.StandardErrors(best, trajectories.Sum(x => (long)x.Length));
-            change = best.ne(0).any().item<bool>() ? (xi - best).abs().div(errors).masked_fill(best.eq(0), 0).max().item<double>() : 0;
-            refit = xi.data<double>().ToArray();
-        }
+        using var frozen = new BandedSolver().Factorise(spec, DerivativeOnly(o.Order), full(1, dt, dtype: ScalarType.Float64), stepCount: L);
+        var features = o.FeaturesFromSolution ? Assemble(featureStates, trajectories, o) : trajectories;
+        var xi = new IntegralDesign(Library, frozen, Windows(features, longOptions), Windows(trajectories, longOptions), o.FreeStart).Fit(best.ne(0), threshold: 0);
+        var errors = design.StandardErrors(best, trajectories.Sum(x => (long)x.Length));
+        double change = best.ne(0).any().item<bool>() ? (xi - best).abs().div(errors).masked_fill(best.eq(0), 0).max().item<double>() : 0;
         bool kept = change <= o.RefitGate;
         settings["refitWindow"] = L;
         settings["refitChange"] = change;
         settings["refitKept"] = kept ? 1 : 0;
-        return kept ? tensor(refit, dtype: ScalarType.Float64).reshape(best.shape) : best;
+        return kept ? xi : best;
     }
 
     /// <summary>The left-hand side u' (coefficient 1 on the first derivative) as FrozenOde takes it, (1, 1, 1, order + 1).</summary>

@@ -17,6 +17,8 @@ internal static class Wellposedness
     public const double SuspiciousPivot = 1e-9;
     /// <summary>Smallest squared Cholesky pivot of the correlation matrix of the pinning rows that still counts as pinned.</summary>
     public const double NullspaceTolerance = 1e-10;
+    /// <summary>Relative Schur complement of the ε border below which ε counts as not determined.</summary>
+    public const double UndeterminedSchur = 1e-13;
 
     /// <param name="info">(B) Cholesky info (0 = factorised).</param>
     /// <param name="minPivot">(B) smallest squared pivot.</param>
@@ -46,7 +48,7 @@ internal static class Wellposedness
 
     /// <summary>Flags members whose relative Schur complement of the ε border is not positive.</summary>
     public static void CheckSchur(Tensor relativeSchur, long[] batchShape) =>
-        Throw(relativeSchur.lt(1e-13).logical_or(relativeSchur.isnan()), batchShape, "the slack ε is not determined");
+        Throw(relativeSchur.lt(UndeterminedSchur).logical_or(relativeSchur.isnan()), batchShape, "the slack ε is not determined");
 
     /// <summary>Throws when a solution holds NaN/Inf despite a successful factorisation (overflow).</summary>
     public static void CheckFinite(Tensor solution, long[] batchShape)

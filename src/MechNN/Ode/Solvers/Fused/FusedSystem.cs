@@ -115,7 +115,7 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
             {
                 double info = s[i + l], pivot = s[i + W + l], unpinned = s[i + 2 * W + l], schur = s[i + 3 * W + l], bad = s[i + 4 * W + l];
                 bool suspicious = !(pivot >= Wellposedness.SuspiciousPivot);
-                if (info != 0 || (suspicious && unpinned != 0) || double.IsNaN(pivot) || bad != 0 || (_l.Epsilon && !(schur >= 1e-13))) return true;
+                if (info != 0 || (suspicious && unpinned != 0) || double.IsNaN(pivot) || bad != 0 || (_l.Epsilon && !(schur >= Wellposedness.UndeterminedSchur))) return true;
             }
         return false;
     }
