@@ -34,17 +34,18 @@ public sealed class MechanisticDarcyNetwork : DarcyModel
     /// <param name="blocks">MNN blocks (3 in the paper).</param>
     /// <param name="projection">Hidden width of the output projection.</param>
     /// <param name="ablation">Replace the solve by a linear map.</param>
+    /// <param name="skipKernel">Odd kernel size of each block's skip convolution (1 in the paper-like default).</param>
     /// <exception cref="ArgumentException">A size out of range.</exception>
     public MechanisticDarcyNetwork(UnitGaussianNormalizer input, UnitGaussianNormalizer output, int channels = 16, int levels = 2, int steps = 30,
-        int order = 2, int blocks = 3, int projection = 128, bool ablation = false) : base(nameof(MechanisticDarcyNetwork), input, output)
+        int order = 2, int blocks = 3, int projection = 128, bool ablation = false, int skipKernel = 1) : base(nameof(MechanisticDarcyNetwork), input, output)
     {
-        if (channels < 1 || levels < 0 || steps < 2 || order < 1 || blocks < 1 || projection < 1)
-            throw new ArgumentException($"MNN sizes out of range (channels {channels}, levels {levels}, steps {steps}, order {order}, blocks {blocks}, projection {projection})");
-        Channels = channels; Levels = levels; Steps = steps; Order = order; Blocks = blocks; Projection = projection; Ablation = ablation;
+        if (channels < 1 || levels < 0 || steps < 2 || order < 1 || blocks < 1 || projection < 1 || skipKernel < 1 || skipKernel % 2 == 0)
+            throw new ArgumentException($"MNN sizes out of range (channels {channels}, levels {levels}, steps {steps}, order {order}, blocks {blocks}, projection {projection}, skip kernel {skipKernel} must be odd)");
+        Channels = channels; Levels = levels; Steps = steps; Order = order; Blocks = blocks; Projection = projection; Ablation = ablation; SkipKernel = skipKernel;
         int perMember = OdeTrajectory.ParametersPerMember(order);
         _lift = nn.Conv2d(3, channels, 1);
         _blocks = new ModuleList<MechanisticDarcyBlock>(Enumerable.Range(0, blocks).Select(_ => new MechanisticDarcyBlock(channels, levels, perMember, steps,
-            ablation ? new LinearTrajectory(channels, perMember, steps) : new OdeTrajectory(order, steps))).ToArray());
+            ablation ? new LinearTrajectory(channels, perMember, steps) : new OdeTrajectory(order, steps), skipKernel)).ToArray());
         _hidden = nn.Conv2d(channels, projection, 1);
         _project = nn.Conv2d(projection, 1, 1);
         RegisterComponents();
@@ -68,6 +69,9 @@ public sealed class MechanisticDarcyNetwork : DarcyModel
     /// <summary>Hidden width of the projection.</summary>
     public int Projection { get; }
 
+    /// <summary>Kernel size of each block's skip convolution.</summary>
+    public int SkipKernel { get; }
+
     /// <summary>True for the ablation (no solve).</summary>
     public bool Ablation { get; }
 
@@ -75,12 +79,12 @@ public sealed class MechanisticDarcyNetwork : DarcyModel
     public override string Kind => Ablation ? AblationKindName : KindName;
 
     /// <inheritdoc/>
-    public override string DisplayName => $"{(Ablation ? "ablation" : "MNN")} ({Channels} channels, {Steps} steps, order {Order})";
+    public override string DisplayName => $"{(Ablation ? "ablation" : "MNN")} ({Channels} channels, {Steps} steps, order {Order}{(SkipKernel > 1 ? $", {SkipKernel}×{SkipKernel} skips" : "")})";
 
     /// <inheritdoc/>
     protected override IReadOnlyDictionary<string, double> HyperParameters => new Dictionary<string, double>
     {
-        ["channels"] = Channels, ["levels"] = Levels, ["steps"] = Steps, ["order"] = Order, ["blocks"] = Blocks, ["projection"] = Projection, ["grid"] = GridSize,
+        ["channels"] = Channels, ["levels"] = Levels, ["steps"] = Steps, ["order"] = Order, ["blocks"] = Blocks, ["projection"] = Projection, ["skipKernel"] = SkipKernel, ["grid"] = GridSize,
     };
 
     /// <inheritdoc/>
@@ -100,7 +104,8 @@ public sealed class MechanisticDarcyNetwork : DarcyModel
         file.Expect(KindName, AblationKindName);
         var (input, output) = Normalizers(file);
         var model = new MechanisticDarcyNetwork(input, output, file.HyperInt("channels"), file.HyperInt("levels", 0), file.HyperInt("steps", 2),
-            file.HyperInt("order"), file.HyperInt("blocks"), file.HyperInt("projection"), file.Kind == AblationKindName);
+            file.HyperInt("order"), file.HyperInt("blocks"), file.HyperInt("projection"), file.Kind == AblationKindName,
+            file.HyperParameters.ContainsKey("skipKernel") ? file.HyperInt("skipKernel") : 1); // files written before the option had 1×1 skips
         RestoreNetwork(file, model);
         return model;
     }
