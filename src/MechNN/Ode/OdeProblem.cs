@@ -87,14 +87,18 @@ public sealed class OdeProblem
                 throw new OdeInputException($"{name} is on {x.device} but coefficients are on {coefficients.device}.");
         }
         var batch = BroadcastBatch(inputs.Where(p => !(p.Item1 == "initialValues" && s == 0)).Select(p => (p.Item1, p.Item2, p.Item3)));
-        // CPU inputs are scanned in place; the rest take one device round trip for all their value checks. The detailed
-        // (slower) scans that name the offending element run only when one fails.
+        // CPU inputs are scanned in place; the rest take one device round trip for all their value checks (one reduction
+        // per input, one stack, one read: on the GPU every op here is host time). The detailed (slower) scans that name
+        // the offending element run only when one fails.
         var scanned = inputs.Select(p => ValueScan.AllFinite(p.Item2, positive: p.Item1 == "steps")).ToArray();
         bool valid = scanned.All(v => v != false);
         if (valid && scanned.Any(v => v is null))
             using (NewDisposeScope())
-                valid = stack(inputs.Where((_, i) => scanned[i] is null)
-                    .Select(p => p.Item1 == "steps" ? p.Item2.isfinite().all().logical_and(p.Item2.gt(0).all()) : p.Item2.isfinite().all())).all().item<bool>();
+            {
+                var pending = inputs.Where((_, i) => scanned[i] is null).ToArray();
+                valid = stack(pending.Select(p => p.Item2.isfinite().all())
+                    .Concat(pending.Where(p => p.Item1 == "steps").Select(p => p.Item2.gt(0).all()))).all().item<bool>();
+            }
         if (valid) return new OdeProblem(spec, t, coefficients, rhs, initialValues, steps, batch);
         foreach (var (name, x, trailing) in inputs) RequireFinite(x, name, trailing);
         RequirePositive(steps);

@@ -54,6 +54,26 @@ public class ErrorTests
         Assert.Contains("steps contains NaN or Inf: first at batch member [1]", ex.Message);
     }
 
+    /// <summary>Views that are not contiguous skip the in-place scan (as CUDA tensors do) and take the torch-op checks:
+    /// the same verdicts must come out of that path.</summary>
+    [Theory]
+    [InlineData("steps", 0.0, "batch member [2] has step 4 = 0")]
+    [InlineData("steps", double.NaN, "steps contains NaN or Inf: first at batch member [2]")]
+    [InlineData("rhs", double.PositiveInfinity, "rhs contains NaN or Inf: first at batch member [2]")]
+    public void BadValuesInViewsThatAreNotScannedAreNamedToo(string which, double value, string expected)
+    {
+        var (c, b, iv, h) = Valid();
+        var target = which == "steps" ? h : b;
+        target[2, 4] = tensor(value, dtype: ScalarType.Float64);
+        static Tensor View(Tensor x) => x.transpose(0, 1).contiguous().transpose(0, 1);   // same values, not contiguous
+        (b, h) = (View(b), View(h));
+        Assert.False(h.is_contiguous());
+        var ex = Assert.Throws<OdeInputException>(() => OdeProblem.Create(Spec, c, b, iv, h));
+        Assert.Contains(expected, ex.Message);
+        var (c2, b2, iv2, h2) = Valid();
+        Assert.NotNull(OdeProblem.Create(Spec, c2, View(b2), iv2, View(h2)));   // and good views pass
+    }
+
     [Theory]
     [InlineData("coefficients")]
     [InlineData("rhs")]
