@@ -19,23 +19,29 @@ internal static class LogisticCommand
         var normalise = new Option<bool>("--normalise") { Description = "Divide each trajectory by its largest |x| before the networks see it (scale-equivariant; lost on validation: docs/results/logistic.md)." };
         var logFeatures = new Option<bool>("--log-features") { Description = "Give the parameter network ln max(x, 0.005) beside x.", DefaultValueFactory = _ => true };
         var validation = new Option<int>("--validation") { Description = "Keep the last N of the training 80% out of training and score them instead of the held-out 20%: make choices on these. 0: train on the whole 80%, score the held-out 20%.", DefaultValueFactory = _ => 0 };
+        var refine = new Option<bool>("--refine") { Description = "Also score each trajectory's least-squares p through the model's own solve (v and the step held; no labels): the row \"refined\"." };
+        var distill = new Option<double>("--distill") { Description = "Weight of a self-supervised term pulling the parameter network towards each training trajectory's own least-squares p through the solve (no labels). 0: off.", DefaultValueFactory = _ => DefaultDistill };
         var hidden = new Option<int>("--hidden") { Description = "Hidden width of both networks.", DefaultValueFactory = _ => 256 };
         var seed = new Option<long>("--seed") { Description = "Data and training seed.", DefaultValueFactory = _ => 0 };
         var plot = new Option<string?>("--plot") { Description = "Image (format by extension: .png, .jpg, .bmp, .webp): learned p₁ vs r and p₂ vs −r/K on the held-out trajectories." };
         var output = new Option<string?>("--out") { Description = "Results JSON to write." };
         var command = new Command("logistic", "x' = r x − (r/K) x² with r, K drawn per trajectory: recover p₁ = r, p₂ = −r/K per held-out trajectory.")
-            { trajectories, epochs, batch, rate, rateFinal, validation, hidden, normalise, logFeatures, seed, plot, output };
+            { trajectories, epochs, batch, rate, rateFinal, validation, hidden, normalise, logFeatures, distill, refine, seed, plot, output };
         var checkpoint = new CheckpointOptions();
         checkpoint.AddTo(command);
         command.SetAction(p => Run(p, new Settings(p.GetValue(trajectories), p.GetValue(epochs), p.GetValue(batch), p.GetValue(rate),
-            p.GetValue(rateFinal) ?? p.GetValue(rate) * DefaultFinalFactor, p.GetValue(validation), p.GetValue(hidden), p.GetValue(normalise), p.GetValue(logFeatures), p.GetValue(seed)), p.GetValue(plot), p.GetValue(output), checkpoint.Get(p)));
+            p.GetValue(rateFinal) ?? p.GetValue(rate) * DefaultFinalFactor, p.GetValue(validation), p.GetValue(hidden), p.GetValue(normalise), p.GetValue(logFeatures), p.GetValue(distill), p.GetValue(refine), p.GetValue(seed)), p.GetValue(plot), p.GetValue(output), checkpoint.Get(p)));
         return command;
     }
 
     /// <summary>The final learning rate over the initial one (chosen on a validation split: docs/results/logistic.md).</summary>
     private const double DefaultFinalFactor = 0.01;
 
-    private sealed record Settings(int Count, int Epochs, int Batch, double Rate, double RateFinal, int Validation, int Hidden, bool Normalise, bool LogFeatures, long Seed);
+    private sealed record Settings(int Count, int Epochs, int Batch, double Rate, double RateFinal, int Validation, int Hidden, bool Normalise, bool LogFeatures,
+        double Distill, bool Refine, long Seed);
+
+    /// <summary>The distillation weight (chosen on a validation split: docs/results/logistic.md).</summary>
+    private const double DefaultDistill = 10;
 
     private static int Run(ParseResult parse, Settings o, string? plot, string? output, CheckpointOptions.Settings checkpoints)
     {
@@ -43,6 +49,7 @@ internal static class LogisticCommand
         if (o.Epochs < 1 || o.Batch < 1 || o.Hidden < 1) throw new ArgumentException("--epochs, --batch and --hidden must be at least 1.");
         if (!(o.Rate > 0)) throw new ArgumentException($"--lr must be positive (got {o.Rate}).");
         if (!(o.RateFinal > 0 && o.RateFinal <= o.Rate)) throw new ArgumentException($"--lr-final must lie in (0, --lr] (got {o.RateFinal}).");
+        if (!(o.Distill >= 0)) throw new ArgumentException($"--distill must be ≥ 0 (got {o.Distill}).");
         Outputs.Check(("--out", output), ("--plot", Outputs.PlotFile(plot)));
         var data = LogisticGrowth.Generate(o.Count, o.Seed);
         LogisticDiscovery.Scored(data, o.Validation);
@@ -51,14 +58,21 @@ internal static class LogisticCommand
         var options = checkpoints.Apply(LogisticDiscovery.Protocol(o.Epochs, LogisticDiscovery.TrainCount(data) - o.Validation, o.Batch, o.Rate, o.Seed, o.RateFinal / o.Rate), "logistic");
         Training.TrainingResult? run = null;
         using (CliCancellation.Enter(out var cancel))
-            ProgressDisplay.Run(display => run = LogisticDiscovery.Train(model, data, options, o.Batch, o.Validation, display.Add("logistic MNN", options.Steps), cancel));
+            ProgressDisplay.Run(display => run = LogisticDiscovery.Train(model, data, options, o.Batch, o.Validation, o.Distill, display.Add("logistic MNN", options.Steps), cancel));
         var e = LogisticDiscovery.Evaluate(model, data, o.Validation);
+        var refined = o.Refine ? LogisticDiscovery.Evaluate(model, data, o.Validation, refine: true) : null;
         string scored = o.Validation > 0 ? $"validation {e.Trajectories} (last of the training 80%)" : $"held-out {e.Trajectories}";
         var table = new Table().Title(Markup.Escape($"logistic growth: {o.Count} trajectories (80/20), {o.Epochs} epochs, batch {o.Batch}, Adam {o.Rate:G3} → {o.RateFinal:G3}; {scored}"))
             .AddColumns("parameter", "truth", "median relative error", "correlation");
         table.AddRow("p₁", "r", e.MedianErrorP1.ToString("P2"), e.CorrelationP1.ToString("F4"));
         table.AddRow("p₂", "−r/K", e.MedianErrorP2.ToString("P2"), e.CorrelationP2.ToString("F4"));
         table.AddRow("p₀", "0", $"median |p₀| {e.MedianAbsP0:E2}, max {e.MaxAbsP0:E2}", "–");
+        if (refined is not null)
+        {
+            table.AddRow("p₁ refined", "r", refined.MedianErrorP1.ToString("P2"), refined.CorrelationP1.ToString("F4"));
+            table.AddRow("p₂ refined", "−r/K", refined.MedianErrorP2.ToString("P2"), refined.CorrelationP2.ToString("F4"));
+            table.AddRow("p₀ refined", "0", $"median |p₀| {refined.MedianAbsP0:E2}, max {refined.MaxAbsP0:E2}", "–");
+        }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"learned step {e.Step:F5} (sample spacing {data.Step:F5}); final loss {run!.FinalLoss:E3}, {run.Elapsed.TotalSeconds:F0} s");
         // What the samples can tell at all (Cramér–Rao, closed form, x₀ unknown), then the worst-recovered trajectories with
@@ -93,10 +107,14 @@ internal static class LogisticCommand
             Outputs.WriteResult(parse, output, new
             {
                 trajectories = o.Count, epochs = o.Epochs, batch = o.Batch, learningRate = o.Rate, learningRateFinal = o.RateFinal, hidden = o.Hidden,
-                normalise = o.Normalise, logFeatures = o.LogFeatures, seed = o.Seed, steps = run.Steps, finalLoss = run.FinalLoss,
+                normalise = o.Normalise, logFeatures = o.LogFeatures, distill = o.Distill, refine = o.Refine, seed = o.Seed, steps = run.Steps, finalLoss = run.FinalLoss,
                 seconds = run.Elapsed.TotalSeconds, scored = o.Validation > 0 ? "validation" : "held-out", validation = o.Validation, scoredTrajectories = e.Trajectories,
                 e.MedianErrorP1, e.MedianErrorP2, e.CorrelationP1, e.CorrelationP2, e.MedianAbsP0, e.MaxAbsP0, learnedStep = e.Step, sampleSpacing = data.Step,
                 cramerRaoLargestRelativeSdR = worstBoundR, cramerRaoLargestRelativeSdROverK = worstBoundROverK,
+                refined = refined is null ? null : new
+                {
+                    refined.MedianErrorP1, refined.MedianErrorP2, refined.CorrelationP1, refined.CorrelationP2, refined.MedianAbsP0, refined.MaxAbsP0,
+                },
             });
         return 0;
     }

@@ -72,12 +72,18 @@ public static class LogisticDiscovery
     /// <param name="options">Budget and Adam settings (<see cref="Protocol"/>).</param>
     /// <param name="batchSize">Trajectories per step.</param>
     /// <param name="validation">Training trajectories kept back for validation (<see cref="Scored"/>).</param>
+    /// <param name="distill">Weight w of a self-supervised term w·mean |p − p̂| that pulls the parameter network's output p
+    /// towards each training trajectory's own least-squares fit p̂ through the model's solve
+    /// (<see cref="LogisticModel.RefinedParameters(Tensor, Tensor)"/>, computed from the observed x alone, no labels, no
+    /// gradient). 0: off.</param>
     /// <param name="progress">Progress reports.</param>
     /// <param name="cancellation">Stops training.</param>
     /// <returns>What the run did.</returns>
+    /// <exception cref="ArgumentException">A negative <paramref name="distill"/>.</exception>
     public static TrainingResult Train(LogisticModel model, LogisticGrowth data, TrainingOptions options, int batchSize = 64, int validation = 0,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+        double distill = 0, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
+        if (!(distill >= 0)) throw new ArgumentException($"the distillation weight must be ≥ 0 (got {distill})");
         Scored(data, validation);
         int train = TrainCount(data) - validation;
         var x = tensor(data.Noisy.Take(train).SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(train, data.Noisy[0].Length);
@@ -86,7 +92,8 @@ public static class LogisticDiscovery
         {
             var batch = x.index_select(0, tensor(batches.Indices(step)));
             var o = model.forward(batch);
-            return (o.Solution - batch).abs().mean() + (o.Denoised - batch).abs().mean();
+            var loss = (o.Solution - batch).abs().mean() + (o.Denoised - batch).abs().mean();
+            return distill > 0 ? loss + distill * (o.Parameters - model.RefinedParameters(batch, o.Denoised.detach())).abs().mean() : loss;
         }, progress, cancellation);
     }
 
@@ -99,8 +106,10 @@ public static class LogisticDiscovery
     /// <param name="model">The trained model.</param>
     /// <param name="data">The data set.</param>
     /// <param name="validation">Score the last <paramref name="validation"/> training trajectories instead (<see cref="Scored"/>).</param>
+    /// <param name="refine">Score <see cref="LogisticModel.RefinedParameters(Tensor)"/> (each trajectory's least-squares p through the
+    /// model's solve) instead of the parameter network's output.</param>
     /// <returns>The recovery metrics.</returns>
-    public static LogisticEvaluation Evaluate(LogisticModel model, LogisticGrowth data, int validation = 0)
+    public static LogisticEvaluation Evaluate(LogisticModel model, LogisticGrowth data, int validation = 0, bool refine = false)
     {
         var (start, count) = Scored(data, validation);
         double[] p;
@@ -108,7 +117,7 @@ public static class LogisticDiscovery
         using (NewDisposeScope())
         {
             var x = tensor(data.Noisy.Skip(start).Take(count).SelectMany(r => r).ToArray(), dtype: ScalarType.Float64).reshape(count, data.Noisy[0].Length);
-            p = model.forward(x).Parameters.data<double>().ToArray();
+            p = (refine ? model.RefinedParameters(x) : model.forward(x).Parameters).data<double>().ToArray();
         }
         double toDataTime = model.Step / data.Step;
         var learned = Enumerable.Range(0, count).Select(i => new[] { p[3 * i] * toDataTime, p[3 * i + 1] * toDataTime, p[3 * i + 2] * toDataTime }).ToArray();

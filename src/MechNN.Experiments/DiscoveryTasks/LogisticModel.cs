@@ -83,9 +83,47 @@ public sealed class LogisticModel : nn.Module<Tensor, LogisticOutput>
         var q = _parameterNet.forward(LogFeatures ? cat(new[] { y, y.clamp_min(LogFloor).log() }, 1) : y);
         var vy = y + _denoiser.forward(y);
         var rhs = q.narrow(1, 0, 1) + q.narrow(1, 1, 1) * vy + q.narrow(1, 2, 1) * vy.square();
-        var coefficients = tensor(new[] { 0.0, 1, 0 }, dtype: x.dtype, device: x.device).expand(x.size(0), Points, 3);
-        var uy = _layer.forward(coefficients, rhs, vy.narrow(1, 0, 1).unsqueeze(-1), _step.Value().expand(x.size(0), 1)).U.select(-1, 0);
+        var uy = Solve(rhs, vy.narrow(1, 0, 1));
         var p = cat(new[] { q.narrow(1, 0, 1) * s, q.narrow(1, 1, 1), q.narrow(1, 2, 1) / s }, 1);
         return new LogisticOutput(uy * s, vy * s, p);
+    }
+
+    /// <summary>
+    /// The parameters that fit each trajectory best through this model's own solve: with v (the denoiser's output) and the
+    /// learned step held fixed, u is linear in (p₀, p₁, p₂) — u = p₀·S(1) + p₁·S(v) + p₂·S(v²) + S₀(v(0)), S the solve with
+    /// that right-hand side and a zero initial value, S₀ the free solution from v(0) — so min Σₜ (u − x)² over p is one
+    /// 3-column least-squares problem per trajectory, solved exactly (no iterations, no start value). This is a test-time
+    /// step on the observed trajectory alone (no labels): the network's v and step, the solver's least squares in p.
+    /// </summary>
+    /// <param name="x">(B, T) observed trajectories.</param>
+    /// <returns>(B, 3) refined (p₀, p₁, p₂), in the solver's time units like <see cref="LogisticOutput.Parameters"/>.</returns>
+    public Tensor RefinedParameters(Tensor x)
+    {
+        using var noGrad = no_grad();
+        return RefinedParameters(x, forward(x).Denoised);
+    }
+
+    /// <summary><see cref="RefinedParameters(Tensor)"/> from a denoised <paramref name="v"/> already at hand (no gradient flows).</summary>
+    /// <param name="x">(B, T) observed trajectories.</param>
+    /// <param name="v">(B, T) their denoised values.</param>
+    /// <returns>(B, 3) refined (p₀, p₁, p₂) in the solver's time units.</returns>
+    public Tensor RefinedParameters(Tensor x, Tensor v)
+    {
+        using var noGrad = no_grad();
+        long b = x.size(0), t = x.size(1);
+        // Four solves per trajectory in one batch: right-hand sides 1, v, v² with u(0) = 0, and 0 with u(0) = v(0).
+        var rhs = cat(new[] { ones_like(v), v, v.square(), zeros_like(v) }, 0);
+        var initial = cat(new[] { zeros(3 * b, 1, dtype: x.dtype, device: x.device), v.narrow(1, 0, 1) }, 0);
+        var u = Solve(rhs, initial).reshape(4, b, t);
+        var design = u.narrow(0, 0, 3).permute(1, 2, 0);                 // (B, T, 3)
+        var target = (x - u[3]).unsqueeze(-1);                            // (B, T, 1)
+        return linalg.lstsq(design, target).Solution.squeeze(-1);
+    }
+
+    /// <summary>u' = rhs from u(0) = <paramref name="initial"/> (B, 1) over the learned step: (B, T).</summary>
+    private Tensor Solve(Tensor rhs, Tensor initial)
+    {
+        var coefficients = tensor(new[] { 0.0, 1, 0 }, dtype: rhs.dtype, device: rhs.device).expand(rhs.size(0), Points, 3);
+        return _layer.forward(coefficients, rhs, initial.unsqueeze(-1), _step.Value().expand(rhs.size(0), 1)).U.select(-1, 0);
     }
 }
