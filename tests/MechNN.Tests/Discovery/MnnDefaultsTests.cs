@@ -76,7 +76,8 @@ public class MnnDefaultsTests
     public void LongRefitSeesTheOscillatorsShapeAndItsGateRefusesLargeMoves()
     {
         // Noise seed 100 (a tuning seed): the SHO's damping terms are set by the orbit's shape over whole periods, which
-        // 50-step windows cannot see; the refit on 12 τ (≈ 600 steps) windows keeps the structure and cuts the error.
+        // 50-step windows cannot see; the refit on 12 τ (≈ 600 steps) windows keeps the structure and, on this seed, cuts
+        // the error (the mechanism; over 50 other seeds its median gain is nil, which is why it is opt-in).
         var system = DiscoverySweep.System("linear-sho");
         var (clean, _) = DiscoverySweep.Clean(system);
         var truth = DiscoverySweep.Truth(system, clean);
