@@ -6,7 +6,8 @@ namespace MechNN.IO;
 /// <summary>
 /// Where a result came from, recorded beside it: the command that produced it, when, on what machine, and from which
 /// build. The commit is taken from the <c>MECHNN_COMMIT</c> environment variable or, failing that, from the
-/// "+commit" suffix the SDK puts in the assembly's informational version; null when neither is known.
+/// "+commit" suffix the SDK puts in the assembly's informational version ("commit-dirty" when the build's tree had
+/// uncommitted changes to tracked files: Directory.Build.targets); null when neither is known.
 /// </summary>
 /// <param name="Command">The invocation as a user would type it, e.g. <c>mechnn bench solver --config lorenz</c>.</param>
 /// <param name="Date">UTC time of the record, ISO 8601 (<c>yyyy-MM-dd HH:mm:ssZ</c>).</param>
