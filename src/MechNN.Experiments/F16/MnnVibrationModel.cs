@@ -26,7 +26,9 @@ public sealed class MnnVibrationModel : nn.Module, IVibrationModel, ISavableMode
     public MnnVibrationModel(long seed) : base(nameof(MnnVibrationModel))
     {
         RegisterComponents();
-        var g = manual_seed(seed);
+        // A generator of its own (the same stream as manual_seed(seed)): the global one is shared with whatever else runs
+        // in the process, and a draw in between would change this model's start.
+        using var g = new Generator((ulong)seed);
         using var noGrad = no_grad();
         _c.copy_(0.05 + 0.1 * rand(2, dtype: ScalarType.Float64, generator: g));
         _gain.copy_(0.1 * randn(1, dtype: ScalarType.Float64, generator: g));
