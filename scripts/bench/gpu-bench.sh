@@ -10,8 +10,10 @@
 #                                                                #  process each; then this build with torch-sequential
 # before-after needs the old build's MechNN*.dll in .gpu/before.tar.xz (same packages: they replace this pack's copies).
 set -uo pipefail
-mode=${1:?usage: gpu-bench.sh solver|sine OUT_DIR [N]}
-out=${2:?usage: gpu-bench.sh solver|sine OUT_DIR [N]}
+usage="usage: gpu-bench.sh solver|sine|before-after OUT_DIR [N]"
+mode=${1:?$usage}
+out=${2:?$usage}
+case "$mode" in solver|sine|before-after) ;; *) echo "gpu-bench.sh: unknown mode '$mode'; $usage" >&2; exit 2 ;; esac
 mkdir -p "$out"
 export PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$out/gpu.txt"
@@ -81,7 +83,7 @@ print("\n".join(rows))
 if merged is not None:
     json.dump(merged, open(f"{out}/bench-solver-cuda.json", "w"), indent=2)
 # before-after: fused-cuda median ms per build and round, and after/before of the medians over rounds.
-import os, re, statistics
+import re, statistics
 runs = {}
 for path in glob.glob("/tmp/ba/*.json"):
     build, rnd, config = re.match(r".*/(before|after)-(\d+)-(\w+)\.json", path).groups()
