@@ -15,6 +15,7 @@ start=$SECONDS
 run=/tmp/darcy-run; mkdir -p "$run"
 cli() { bash .gpu/run.sh MechNN.Cli "$@"; }
 [ -f /tmp/darcy.h5 ] || cli datagen darcy --train 1000 --test 200 --resolution 421 --subsample 5 --seed 0 --threads "$(nproc)" -o /tmp/darcy.h5 > "$run/datagen.log" 2>&1
+[ -f "$run/data.sha256" ] || sha256sum /tmp/darcy.h5 > "$run/data.sha256"   # the generator is deterministic: runs on other machines can be matched
 if [ ! -f "$run/apps-mem.log" ]; then
   setsid nohup nvidia-smi --query-compute-apps=pid,used_memory --format=csv,noheader,nounits -lms 2000 > "$run/apps-mem.log" 2>/dev/null < /dev/null &
 fi

@@ -48,6 +48,19 @@ public sealed class DataCommandTests : TempFolderTest
         Assert.DoesNotContain("wrote", r.Out);
     }
 
+    [Theory]
+    [InlineData("bogus", "16", "--ode-axis")]
+    [InlineData("space", "18", "--width")]
+    public void Fit_darcy_names_a_bad_ode_axis_or_a_width_it_cannot_split_with_exit_2(string axis, string width, string named)
+    {
+        var out_ = In("never.json");
+        var r = Mechnn.Run("fit", "darcy", In("missing.h5"), "--ode-axis", axis, "--width", width, "--out", out_);
+        Assert.Equal(CliErrors.BadInput, r.ExitCode);
+        var line = Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(named, line);
+        Assert.False(File.Exists(out_));
+    }
+
     [Fact]
     public void Discover_names_a_missing_file_with_exit_2()
     {

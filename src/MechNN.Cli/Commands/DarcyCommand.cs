@@ -16,7 +16,9 @@ internal static class DarcyCommand
 {
     private static readonly string[] Models = { "mnn", "fno", "ablation" };
 
-    private sealed record Sizes(int Width, int Modes, int Steps, int Order, int Levels, int SkipKernel);
+    private static readonly Dictionary<string, DarcyOdeAxis> Axes = new() { ["pseudo-time"] = DarcyOdeAxis.PseudoTime, ["space"] = DarcyOdeAxis.Space };
+
+    private sealed record Sizes(int Width, int Modes, int Steps, int Order, int Levels, int SkipKernel, string OdeAxis);
 
     public static Command Create()
     {
@@ -37,13 +39,14 @@ internal static class DarcyCommand
         var order = new Option<int>("--order") { Description = "MNN ODE order.", DefaultValueFactory = _ => 2 };
         var levels = new Option<int>("--levels") { Description = "MNN stride-2 downsamplings per block (2: 85 → 22).", DefaultValueFactory = _ => 2 };
         var skipKernel = new Option<int>("--skip-kernel") { Description = "Odd kernel size of each MNN block's skip convolution (1: pointwise; 3: a full-resolution local path).", DefaultValueFactory = _ => 1 };
+        var odeAxis = new Option<string>("--ode-axis") { Description = "Where each MNN block's ODEs run: pseudo-time (one ODE per coarse pixel, --steps values as channels) or space (one ODE along every line of the coarse map, in four directions).", DefaultValueFactory = _ => "pseudo-time" };
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var plot = new Option<string?>("--plot") { Description = "Folder for PNGs of a, u, prediction and |error| of 4 test samples." };
         var gpus = new Option<int>("--gpus") { Description = "Data-parallel training on N GPUs of this host: one process per GPU, gradients summed over NCCL (a torchrun-style launcher that sets RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT works too). 0: one process on --device.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "JSON file of the results and the per-epoch history." };
         var command = new Command("darcy", "2-D Darcy flow a ↦ u: train and score one model on the FNO protocol (batch 20, Adam 1e-3, weight decay 1e-4, StepLR(100, 0.5)).")
-            { path, testData, subsample, model, epochs, batch, train, test, validation, validateEvery, learningRate, width, modes, steps, order, levels, skipKernel, device, seed, plot, gpus, output };
+            { path, testData, subsample, model, epochs, batch, train, test, validation, validateEvery, learningRate, width, modes, steps, order, levels, skipKernel, odeAxis, device, seed, plot, gpus, output };
         var files = new ModelFileOptions();
         files.AddTo(command);
         var checkpoint = new CheckpointOptions();
@@ -53,9 +56,12 @@ internal static class DarcyCommand
             var (save, load) = files.Get(p);
             var name = p.GetValue(model)!;
             if (!Models.Contains(name)) throw new ArgumentException($"--model must be one of {string.Join(", ", Models)} (got '{name}')");
-            var sizes = new Sizes(p.GetValue(width) ?? (name == "fno" ? 32 : 16), p.GetValue(modes), p.GetValue(steps), p.GetValue(order), p.GetValue(levels), p.GetValue(skipKernel));
+            var sizes = new Sizes(p.GetValue(width) ?? (name == "fno" ? 32 : 16), p.GetValue(modes), p.GetValue(steps), p.GetValue(order), p.GetValue(levels), p.GetValue(skipKernel), p.GetValue(odeAxis)!);
             if (sizes.Width < 1 || sizes.Modes < 1 || sizes.Steps < 2 || sizes.Order < 1 || sizes.Levels < 0 || sizes.SkipKernel < 1 || sizes.SkipKernel % 2 == 0)
                 throw new ArgumentException("--width, --modes and --order must be ≥ 1, --steps ≥ 2, --levels ≥ 0, --skip-kernel odd");
+            if (!Axes.ContainsKey(sizes.OdeAxis)) throw new ArgumentException($"--ode-axis must be one of {string.Join(", ", Axes.Keys)} (got '{sizes.OdeAxis}')");
+            if (Axes[sizes.OdeAxis] == DarcyOdeAxis.Space && name != "fno" && (sizes.Width % 4 != 0 || sizes.Order < 2))
+                throw new ArgumentException($"--ode-axis space runs the ODEs in four directions and returns u and u′: --width must be divisible by 4 and --order ≥ 2 (got {sizes.Width}, {sizes.Order})");
             var (nTrain, nTest, nValidation, r) = (p.GetValue(train), p.GetValue(test), p.GetValue(validation), p.GetValue(subsample));
             if (nTrain < 2 || nTest < 1) throw new ArgumentException($"--train must be ≥ 2 and --test ≥ 1 (got {nTrain}, {nTest})");
             if (nValidation < 0 || nTrain - nValidation < 2) throw new ArgumentException($"--validation {nValidation} must be ≥ 0 and leave at least 2 of the {nTrain} training samples");
@@ -105,7 +111,8 @@ internal static class DarcyCommand
         return name switch
         {
             "fno" => new FourierNeuralOperator(input, output, sizes.Width, sizes.Modes),
-            _ => new MechanisticDarcyNetwork(input, output, sizes.Width, sizes.Levels, sizes.Steps, sizes.Order, ablation: name == "ablation", skipKernel: sizes.SkipKernel),
+            _ => new MechanisticDarcyNetwork(input, output, sizes.Width, sizes.Levels, sizes.Steps, sizes.Order, ablation: name == "ablation", skipKernel: sizes.SkipKernel,
+                axis: Axes[sizes.OdeAxis]),
         };
     }
 

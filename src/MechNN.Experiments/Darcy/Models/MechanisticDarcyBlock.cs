@@ -7,7 +7,8 @@ namespace MechNN.Experiments.Darcy.Models;
 /// <summary>
 /// One MNN module of the Darcy network (paper §5.6, our reconstruction): stride-2 3×3 convolutions (GELU after each)
 /// down to a coarse map; a 1×1 head giving per coarse pixel and channel the P numbers of an ODE; the trajectory module
-/// (the batched solve, or the ablation's linear map) giving T values per channel; a 1×1 convolution C·T → C; bilinear
+/// (the batched solve, or the ablation's linear map) giving K values per channel and coarse pixel (K = T, the pseudo-time
+/// trajectory, or K = 2, u and u′ of the line ODEs); a 1×1 convolution C·K → C; bilinear
 /// upsampling to the block's input size; and the combination GELU(W∗x + upsampled) with the block's input x, where W is a
 /// K×K convolution (K = 1 in the default; K = 3 gives each block a full-resolution local path beside the coarse ODE one).
 /// </summary>
@@ -22,17 +23,17 @@ public sealed class MechanisticDarcyBlock : nn.Module<Tensor, Tensor>
     /// <param name="channels">Feature channels C.</param>
     /// <param name="levels">Stride-2 downsamplings (85 → 43 → 22 for 2).</param>
     /// <param name="perMember">Head numbers per channel and coarse pixel.</param>
-    /// <param name="steps">Trajectory length T.</param>
-    /// <param name="trajectory">(N, C, P, h, w) → (N, C, T, h, w).</param>
+    /// <param name="outputs">Values K the trajectory module returns per channel and coarse pixel.</param>
+    /// <param name="trajectory">(N, C, P, h, w) → (N, C, K, h, w).</param>
     /// <param name="skipKernel">Odd kernel size K of the skip convolution W.</param>
-    public MechanisticDarcyBlock(int channels, int levels, int perMember, int steps, nn.Module<Tensor, Tensor> trajectory, int skipKernel = 1) : base(nameof(MechanisticDarcyBlock))
+    public MechanisticDarcyBlock(int channels, int levels, int perMember, int outputs, nn.Module<Tensor, Tensor> trajectory, int skipKernel = 1) : base(nameof(MechanisticDarcyBlock))
     {
         _channels = channels;
         _perMember = perMember;
         _down = new ModuleList<Conv2d>(Enumerable.Range(0, levels).Select(_ => nn.Conv2d(channels, channels, 3, stride: 2, padding: 1)).ToArray());
         _head = nn.Conv2d(channels, channels * perMember, 1);
         _trajectory = trajectory;
-        _reduce = nn.Conv2d(channels * steps, channels, 1);
+        _reduce = nn.Conv2d(channels * outputs, channels, 1);
         _skip = nn.Conv2d(channels, channels, skipKernel, padding: skipKernel / 2);
         RegisterComponents();
     }

@@ -44,6 +44,8 @@ public sealed class DarcyModelTests : IDisposable
             "fno" => new FourierNeuralOperator(na, nu, width: 8, modes: 4),
             "mnn" => new MechanisticDarcyNetwork(na, nu, channels: 4, levels: 2, steps: 30, order: 2),
             "mnn-skip3" => new MechanisticDarcyNetwork(na, nu, channels: 4, levels: 2, steps: 30, order: 2, skipKernel: 3),
+            "mnn-space" => new MechanisticDarcyNetwork(na, nu, channels: 4, levels: 1, order: 2, skipKernel: 3, axis: DarcyOdeAxis.Space),
+            "ablation-space" => new MechanisticDarcyNetwork(na, nu, channels: 4, levels: 1, order: 2, ablation: true, axis: DarcyOdeAxis.Space),
             _ => new MechanisticDarcyNetwork(na, nu, channels: 4, levels: 2, steps: 30, order: 2, ablation: true),
         };
     }
@@ -115,6 +117,8 @@ public sealed class DarcyModelTests : IDisposable
     [InlineData("mnn")]
     [InlineData("ablation")]
     [InlineData("mnn-skip3")]
+    [InlineData("mnn-space")]
+    [InlineData("ablation-space")]
     public void EveryModelMapsAFieldBatchToAFieldBatch(string kind)
     {
         manual_seed(1);
@@ -141,6 +145,72 @@ public sealed class DarcyModelTests : IDisposable
         double Exact(double t) => 2 / Math.Sqrt(3) * Math.Exp(-t / 2) * Math.Sin(Math.Sqrt(3) * t / 2);
         for (int i = 0; i < 30; i++) Assert.True(Math.Abs(values[i] - Exact(i * h)) < 0.01, $"step {i}: {values[i]} vs {Exact(i * h)}");
         Assert.Equal(new long[] { 1, 1, 30, 1, 1 }, new LinearTrajectory(1, 6, 30).forward(p).shape);
+    }
+
+    /// <summary>
+    /// Constant head numbers on a 5×5 map: every line is u'' + u' + u = 0, u(0) = 0, u'(0) = 1 with h = 0.1025, so each
+    /// channel group must hold (2/√3) e^(−t/2) sin(√3 t/2) at t = h·(distance from its start edge): columns for the
+    /// left→right group, reversed columns, rows, reversed rows. u′ is the closed form's derivative (its sign in the
+    /// reversed groups is the line's own direction).
+    /// </summary>
+    [Fact]
+    public void LineOdesRunAlongEveryRowAndColumnInFourDirections()
+    {
+        const int l = 5;
+        float one = (float)Math.Log(Math.E - 1);
+        var member = tensor(new float[] { one, one, 0, 0, 1, 0 }).reshape(1, 1, 6, 1, 1);
+        var u = new LineOdeTrajectory(order: 2).forward(member.expand(new long[] { 1, 4, 6, l, l }).contiguous());
+        Assert.Equal(new long[] { 1, 4, 2, l, l }, u.shape);
+        double h = 0.005 + 0.195 * 0.5, w = Math.Sqrt(3) / 2;
+        double Exact(double t) => Math.Exp(-t / 2) * Math.Sin(w * t) / w;
+        double Slope(double t) => Math.Exp(-t / 2) * (Math.Cos(w * t) - 0.5 * Math.Sin(w * t) / w);
+        var values = u.to_type(ScalarType.Float64).data<double>().ToArray();
+        Func<int, int, int>[] distance = { (i, j) => j, (i, j) => l - 1 - j, (i, j) => i, (i, j) => l - 1 - i };
+        for (int g = 0; g < 4; g++)
+            for (int i = 0; i < l; i++)
+                for (int j = 0; j < l; j++)
+                {
+                    double t = h * distance[g](i, j);
+                    double got = values[((g * 2 + 0) * l + i) * l + j], slope = values[((g * 2 + 1) * l + i) * l + j];
+                    Assert.True(Math.Abs(got - Exact(t)) < 0.01, $"group {g} pixel ({i}, {j}): u {got} vs {Exact(t)}");
+                    Assert.True(Math.Abs(slope - Slope(t)) < 0.02, $"group {g} pixel ({i}, {j}): u′ {slope} vs {Slope(t)}");
+                }
+        Assert.Throws<ArgumentException>(() => new LineOdeTrajectory(2).forward(zeros(new long[] { 1, 4, 6, 5, 4 })));
+        Assert.Throws<ArgumentException>(() => new LineOdeTrajectory(2).forward(zeros(new long[] { 1, 6, 6, 5, 5 })));
+    }
+
+    /// <summary>
+    /// Changing one pixel's rhs moves, in the two row groups, only pixels of its row, and in the two column groups only
+    /// pixels of its column; and every pixel downstream of it on that line (the least-squares solve also reaches a little
+    /// upstream). The ablation's linear map moves that pixel alone.
+    /// </summary>
+    [Fact]
+    public void ALinePixelInfluencesOnlyItsOwnLineAndAllOfItDownstream()
+    {
+        const int l = 6, row = 2, col = 3;
+        manual_seed(11);
+        var p = 0.3 * randn(new long[] { 1, 4, 6, l, l });
+        var q = p.clone();
+        q[0, TensorIndex.Colon, 2, row, col] += 1.0f;                                  // the rhs of every group at one pixel
+        var solve = new LineOdeTrajectory(order: 2);
+        var moved = (solve.forward(q) - solve.forward(p)).abs().amax(new long[] { 0, 2 }) > 1e-6; // (4, l, l)
+        for (int i = 0; i < l; i++)
+            for (int j = 0; j < l; j++)
+            {
+                var (onRow, onColumn) = (i == row, j == col);
+                bool[] may = { onRow, onRow, onColumn, onColumn };
+                bool[] must = { onRow && j >= col, onRow && j <= col, onColumn && i >= row, onColumn && i <= row };
+                for (int g = 0; g < 4; g++)
+                {
+                    bool m = moved[g, i, j].item<bool>();
+                    Assert.True(!m || may[g], $"group {g}: pixel ({i}, {j}) off the changed pixel's line moved");
+                    Assert.True(m || !must[g], $"group {g}: pixel ({i}, {j}) downstream of the change did not move");
+                }
+            }
+        var map = new LinearTrajectory(4, 6, LineOdeTrajectory.Outputs);
+        var local = (map.forward(q) - map.forward(p)).abs().amax(new long[] { 0, 1, 2 }) > 1e-6;
+        Assert.Equal(1, local.sum().item<long>());
+        Assert.True(local[row, col].item<bool>());
     }
 
     [Fact]
@@ -232,6 +302,8 @@ public sealed class DarcyModelTests : IDisposable
     [InlineData("mnn")]
     [InlineData("ablation")]
     [InlineData("mnn-skip3")]
+    [InlineData("mnn-space")]
+    [InlineData("ablation-space")]
     public void SaveThenLoadPredictsIdentically(string kind)
     {
         manual_seed(3);
@@ -245,6 +317,11 @@ public sealed class DarcyModelTests : IDisposable
         var file = ModelFile.Load(path);
         Assert.Throws<ModelFileException>(() => (kind == "fno" ? (Action)(() => MechanisticDarcyNetwork.Load(file)) : () => FourierNeuralOperator.Load(file))());
         Assert.Throws<ModelFileException>(() => DarcyModel.Load(file with { Parameters = file.Parameters.Where(p => p.Name != "normalizer.u.std").ToList() }));
+        if (kind == "mnn-space")
+        {
+            var bad = file with { HyperParameters = new Dictionary<string, double>(file.HyperParameters) { ["odeAxis"] = 2 } };
+            Assert.Contains("odeAxis", Assert.Throws<ModelFileException>(() => DarcyModel.Load(bad)).Message);
+        }
         if (kind != "mnn") return;
         // A file written before --skip-kernel existed has no such header entry: it is the 1×1 skip it was trained with.
         using var old = DarcyModel.Load(file with { HyperParameters = file.HyperParameters.Where(kv => kv.Key != "skipKernel").ToDictionary(kv => kv.Key, kv => kv.Value) });
