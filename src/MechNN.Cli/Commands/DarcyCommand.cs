@@ -33,13 +33,13 @@ internal static class DarcyCommand
         var validation = new Option<int>("--validation") { Description = "Hold out the last N training samples: excluded from training, reported every epoch; make model choices on these. 0: report the test error instead (the reference script's habit).", DefaultValueFactory = _ => 0 };
         var validateEvery = new Option<int>("--validate-every") { Description = "Epochs between evaluations of the reported set.", DefaultValueFactory = _ => 1 };
         var learningRate = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-3 };
-        var width = new Option<int?>("--width") { Description = "FNO width (32) or MNN channels C (16)." };
+        var width = new Option<int?>("--width") { Description = "FNO width (32) or MNN channels C (64)." };
         var modes = new Option<int>("--modes") { Description = "FNO Fourier modes each way.", DefaultValueFactory = _ => 12 };
-        var steps = new Option<int>("--steps") { Description = "MNN ODE steps T.", DefaultValueFactory = _ => 30 };
+        var steps = new Option<int>("--steps") { Description = "MNN ODE steps T with --ode-axis pseudo-time (along space the steps are the coarse map's pixels).", DefaultValueFactory = _ => 30 };
         var order = new Option<int>("--order") { Description = "MNN ODE order.", DefaultValueFactory = _ => 2 };
-        var levels = new Option<int>("--levels") { Description = "MNN stride-2 downsamplings per block (2: 85 → 22).", DefaultValueFactory = _ => 2 };
-        var skipKernel = new Option<int>("--skip-kernel") { Description = "Odd kernel size of each MNN block's skip convolution (1: pointwise; 3: a full-resolution local path).", DefaultValueFactory = _ => 1 };
-        var odeAxis = new Option<string>("--ode-axis") { Description = "Where each MNN block's ODEs run: pseudo-time (one ODE per coarse pixel, --steps values as channels) or space (one ODE along every line of the coarse map, in four directions).", DefaultValueFactory = _ => "pseudo-time" };
+        var levels = new Option<int>("--levels") { Description = "MNN stride-2 downsamplings per block (1: 85 → 43).", DefaultValueFactory = _ => 1 };
+        var skipKernel = new Option<int>("--skip-kernel") { Description = "Odd kernel size of each MNN block's skip convolution (1: pointwise; 3: a full-resolution local path).", DefaultValueFactory = _ => 3 };
+        var odeAxis = new Option<string>("--ode-axis") { Description = "Where each MNN block's ODEs run: pseudo-time (one ODE per coarse pixel, --steps values as channels) or space (one ODE along every line of the coarse map, in four directions).", DefaultValueFactory = _ => "space" };
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
         var plot = new Option<string?>("--plot") { Description = "Folder for PNGs of a, u, prediction and |error| of 4 test samples." };
@@ -56,7 +56,7 @@ internal static class DarcyCommand
             var (save, load) = files.Get(p);
             var name = p.GetValue(model)!;
             if (!Models.Contains(name)) throw new ArgumentException($"--model must be one of {string.Join(", ", Models)} (got '{name}')");
-            var sizes = new Sizes(p.GetValue(width) ?? (name == "fno" ? 32 : 16), p.GetValue(modes), p.GetValue(steps), p.GetValue(order), p.GetValue(levels), p.GetValue(skipKernel), p.GetValue(odeAxis)!);
+            var sizes = new Sizes(p.GetValue(width) ?? (name == "fno" ? 32 : 64), p.GetValue(modes), p.GetValue(steps), p.GetValue(order), p.GetValue(levels), p.GetValue(skipKernel), p.GetValue(odeAxis)!);
             if (sizes.Width < 1 || sizes.Modes < 1 || sizes.Steps < 2 || sizes.Order < 1 || sizes.Levels < 0 || sizes.SkipKernel < 1 || sizes.SkipKernel % 2 == 0)
                 throw new ArgumentException("--width, --modes and --order must be ≥ 1, --steps ≥ 2, --levels ≥ 0, --skip-kernel odd");
             if (!Axes.ContainsKey(sizes.OdeAxis)) throw new ArgumentException($"--ode-axis must be one of {string.Join(", ", Axes.Keys)} (got '{sizes.OdeAxis}')");

@@ -18,12 +18,13 @@ public enum DarcyOdeAxis
 /// <summary>
 /// The MNN PDE model of paper §5.6 for Darcy flow. The paper gives one sentence and a figure and no code of it is
 /// public, so this is our reconstruction: a 1×1 lifting of (a, x, y) to C channels, three <see cref="MechanisticDarcyBlock"/>s
-/// (downsample → per coarse pixel and channel an order-R ODE → one batched solve of T = 30 steps → trajectory as
+/// (downsample → per coarse pixel and channel the numbers of an order-R ODE → one batched solve → the solution as
 /// channels → upsample → combine with the block input), and an output projection C → 128 → 1 with GELU.
-/// With <c>ablation</c> the solve is replaced by a linear map of the same head outputs to T channels
-/// (<see cref="LinearTrajectory"/>): everything else, parameter budget of the rest included, is identical.
-/// With <see cref="DarcyOdeAxis.Space"/> the ODEs run along the coarse map's lines instead (steps = its side), and the
-/// ablation's linear map gives the same two values per pixel from that pixel's head numbers alone (no coupling along the line).
+/// The default runs the ODEs along space (<see cref="DarcyOdeAxis.Space"/>: one per line of the coarse map, four
+/// directions, u and u′ as channels), which beat the FNO on the full protocol (docs/results/darcy.md);
+/// <see cref="DarcyOdeAxis.PseudoTime"/> solves one ODE of T steps per coarse pixel and makes the T values channels.
+/// With <c>ablation</c> the solve is replaced by a linear map of the same head outputs to as many values per pixel
+/// (<see cref="LinearTrajectory"/>: no coupling between pixels); everything else is identical.
 /// </summary>
 public sealed class MechanisticDarcyNetwork : DarcyModel
 {
@@ -40,17 +41,17 @@ public sealed class MechanisticDarcyNetwork : DarcyModel
     /// <param name="input">Normaliser of a.</param>
     /// <param name="output">Normaliser of u.</param>
     /// <param name="channels">Feature channels C.</param>
-    /// <param name="levels">Stride-2 downsamplings per block (2: 85 → 22).</param>
+    /// <param name="levels">Stride-2 downsamplings per block (1: 85 → 43).</param>
     /// <param name="steps">ODE steps T (30 in the paper).</param>
     /// <param name="order">ODE order R (2).</param>
     /// <param name="blocks">MNN blocks (3 in the paper).</param>
     /// <param name="projection">Hidden width of the output projection.</param>
     /// <param name="ablation">Replace the solve by a linear map.</param>
-    /// <param name="skipKernel">Odd kernel size of each block's skip convolution (1 in the paper-like default).</param>
+    /// <param name="skipKernel">Odd kernel size of each block's skip convolution (3: a full-resolution local path).</param>
     /// <param name="axis">Pseudo-time ODEs per pixel, or ODEs along the map's lines (channels divisible by 4, order ≥ 2; steps unused).</param>
     /// <exception cref="ArgumentException">A size out of range.</exception>
-    public MechanisticDarcyNetwork(UnitGaussianNormalizer input, UnitGaussianNormalizer output, int channels = 16, int levels = 2, int steps = 30,
-        int order = 2, int blocks = 3, int projection = 128, bool ablation = false, int skipKernel = 1, DarcyOdeAxis axis = DarcyOdeAxis.PseudoTime)
+    public MechanisticDarcyNetwork(UnitGaussianNormalizer input, UnitGaussianNormalizer output, int channels = 64, int levels = 1, int steps = 30,
+        int order = 2, int blocks = 3, int projection = 128, bool ablation = false, int skipKernel = 3, DarcyOdeAxis axis = DarcyOdeAxis.Space)
         : base(nameof(MechanisticDarcyNetwork), input, output)
     {
         if (channels < 1 || levels < 0 || steps < 2 || order < 1 || blocks < 1 || projection < 1 || skipKernel < 1 || skipKernel % 2 == 0)
