@@ -9,7 +9,7 @@ namespace MechNN.Experiments.Darcy.Models;
 /// The mechanistic step of a Darcy MNN block with the ODE's independent variable along <b>space</b>: every line of the
 /// coarse L×L map is one ODE of order R whose step i sits at pixel i of the line, u⁽ᴿ⁾ + Σ_{k&lt;R} cₖ(i) u⁽ᵏ⁾ = b(i),
 /// with per-pixel coefficients (softplus-positive, leading one) and rhs, initial values from the line's first pixel and
-/// learnable per-step sizes h(i) ∈ [0.005, 0.2]. The channels are split in four groups that run left→right,
+/// learnable per-step sizes h(i) ∈ (0.005, 0.2) (<see cref="OdeTrajectory.StepFromRaw"/>). The channels are split in four groups that run left→right,
 /// right→left, top→bottom and bottom→top, so after one block every coarse pixel has seen its whole row and column and
 /// after two the whole field (a Darcy solution depends on all of a). All four directions are one batched solve.
 /// The outputs per channel are u and u′ along the line, put back at their pixels: (N, C, 2, L, L).
@@ -18,7 +18,6 @@ namespace MechNN.Experiments.Darcy.Models;
 /// </summary>
 public sealed class LineOdeTrajectory : nn.Module<Tensor, Tensor>
 {
-    private const double MinStep = 0.005, MaxStep = 0.2;
     private readonly MechanisticLayer _solve;
 
     /// <summary>Values per channel and pixel the module returns (u and u′).</summary>
@@ -58,7 +57,7 @@ public sealed class LineOdeTrajectory : nn.Module<Tensor, Tensor>
         var rhs = p.narrow(-1, r, 1);                                        // (…, T, 1)
         var initial = p.narrow(-2, 0, 1).narrow(-1, r + 1, r).unsqueeze(-2); // (…, 1, 1, R)
         long steps = p.shape[3];
-        var h = MinStep + (MaxStep - MinStep) * sigmoid(p.narrow(-2, 0, steps - 1).select(-1, 2 * r + 1)); // (…, T−1)
+        var h = OdeTrajectory.StepFromRaw(p.narrow(-2, 0, steps - 1).select(-1, 2 * r + 1)); // (…, T−1)
         var u = _solve.forward(coefficients, rhs, initial, h).U.select(-2, 0).narrow(-1, 0, Outputs); // (N, C, line, step, 2)
         return Orient(u.permute(0, 1, 4, 2, 3), inverse: true);
     }

@@ -44,6 +44,11 @@ public sealed class OdeTrajectory : nn.Module<Tensor, Tensor>
     /// <returns>2R + 2.</returns>
     public static int ParametersPerMember(int order) => 2 * order + 2;
 
+    /// <summary>The step size h = h_min + (h_max − h_min)·sigmoid(raw) of every Darcy ODE (pseudo-time or along space).</summary>
+    /// <param name="raw">Head outputs.</param>
+    /// <returns>Steps in (0.005, 0.2).</returns>
+    internal static Tensor StepFromRaw(Tensor raw) => MinStep + (MaxStep - MinStep) * sigmoid(raw);
+
     /// <summary>Solves every member's ODE.</summary>
     /// <param name="parameters">(N, C, P, H, W) head outputs, P = <see cref="ParametersPerMember"/>.</param>
     /// <returns>(N, C, T, H, W) trajectories.</returns>
@@ -57,7 +62,7 @@ public sealed class OdeTrajectory : nn.Module<Tensor, Tensor>
         var coefficients = cat(new[] { lower, ones_like(lower.narrow(-1, 0, 1)) }, -1).reshape(Shape(1, 1, 1, r + 1));
         var rhs = p.narrow(-1, r, 1).reshape(Shape(1, 1));
         var initial = p.narrow(-1, r + 1, r).reshape(Shape(1, 1, r));
-        var step = (MinStep + (MaxStep - MinStep) * sigmoid(p.narrow(-1, 2 * r + 1, 1))).expand(Shape(Steps - 1));
+        var step = StepFromRaw(p.narrow(-1, 2 * r + 1, 1)).expand(Shape(Steps - 1));
         var u = _solve.forward(coefficients, rhs, initial, step).Values.squeeze(-1); // (N, C, H, W, T)
         return u.permute(0, 1, 4, 2, 3);
     }
