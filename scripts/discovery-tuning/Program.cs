@@ -1,6 +1,6 @@
 // Tuning driver for MNN discovery (docs/results/discovery.md): MechanisticDiscovery on MeasurementNoise.Add(clean, level, seed)
 // of the sweep systems, for TUNING seeds (100 and up; the sweep scores 0–4). SHOW=1 prints each true term's relative
-// error, SHOW=2 each seed's error and the refit's change in standard errors. refittau=c sets RefitWindow = c·τ, -1 none.
+// error, SHOW=2 each seed's error and the refit's change in standard errors, SHOW=3 the wrong or missing terms of each failed seed. refittau=c sets RefitWindow = c·τ, -1 none.
 using System.Diagnostics;
 using MechNN.Discovery;
 using MechNN.Discovery.Libraries;
@@ -48,6 +48,9 @@ foreach (var name in systems)
             var s = TermScore.Of(truth, model.Coefficients);
             if (Environment.GetEnvironmentVariable("SHOW") == "1")
                 Console.WriteLine($"  seed {seed}: " + string.Join("  ", Enumerable.Range(0, truth.Length).SelectMany(d => Enumerable.Range(0, truth[d].Length).Where(f => truth[d][f] != 0).Select(f => $"{(model.Coefficients[d][f] - truth[d][f]) / Math.Abs(truth[d][f]):P2}"))));
+            if (Environment.GetEnvironmentVariable("SHOW") == "3" && (s.Wrong > 0 || s.Missing > 0))
+                Console.WriteLine($"  seed {seed}: threshold {(model.Settings.TryGetValue("threshold", out var th) ? th : double.NaN)}; " + string.Join("  ", Enumerable.Range(0, truth.Length).SelectMany(d => Enumerable.Range(0, truth[d].Length)
+                    .Where(f => (truth[d][f] == 0) != (model.Coefficients[d][f] == 0)).Select(f => $"eq {d} term {f}: {model.Coefficients[d][f]:G4} (true {truth[d][f]:G4})"))));
             if (Environment.GetEnvironmentVariable("SHOW") == "2") Console.WriteLine($"  seed {seed}: err {s.MaxRelativeError:P2} change {(model.Settings.TryGetValue("refitChange", out var ch) ? ch : double.NaN):P2} kept {(model.Settings.TryGetValue("refitKept", out var kq) ? kq : double.NaN)}");
             errs.Add(s.MaxRelativeError); if (s.Wrong == 0 && s.Missing == 0) exact++;
             win = $"w{model.Settings["window"]}/{model.Settings["stride"]}" + (model.Settings.TryGetValue("refitWindow", out var rw) ? $"r{rw}" : "");
