@@ -72,4 +72,14 @@ public sealed class HelpAndErrorTests
         Assert.Equal("error: CUDA out of memory. Tried to allocate 2.00 MiB.", error.ToString().Trim());
         Assert.Null(CliErrors.Code(new System.Runtime.InteropServices.ExternalException("some other native failure")));
     }
+
+    [Fact]
+    public void A_machine_without_fonts_is_warned_that_its_plots_carry_no_text()
+    {
+        var warning = Rendering.PlotImage.MissingFontsWarning(0);
+        Assert.NotNull(warning);
+        Assert.StartsWith("warning: ", warning);
+        Assert.Contains("fonts-dejavu-core", warning);
+        Assert.Null(Rendering.PlotImage.MissingFontsWarning(3));
+    }
 }

@@ -15,6 +15,15 @@ internal static class PlotImage
         [".bmp"] = ImageFormat.Bmp, [".webp"] = ImageFormat.Webp,
     };
 
+    private static int _fontsChecked;
+
+    /// <summary>
+    /// The warning for a machine without fonts (<paramref name="families"/> = 0), else null: ScottPlot then renders every
+    /// title, axis label, tick and colour-bar number as nothing, without an error (seen on a bare GPU host).
+    /// </summary>
+    internal static string? MissingFontsWarning(int families) => families > 0 ? null
+        : "warning: this machine has no fonts, so the plots are written without any text (titles, axes, colour bars); install one, e.g. `apt-get install fonts-dejavu-core`";
+
     /// <summary>The format <paramref name="path"/>'s extension names; an <see cref="ArgumentException"/> naming <paramref name="option"/> otherwise.</summary>
     public static ImageFormat FormatOf(string path, string option = "--plot") =>
         Formats.TryGetValue(Path.GetExtension(path), out var format) ? format
@@ -23,6 +32,8 @@ internal static class PlotImage
     /// <summary>Renders <paramref name="plot"/> at <paramref name="width"/>×<paramref name="height"/> into <paramref name="path"/>; returns its full path.</summary>
     public static string Save(Plot plot, string path, int width, int height)
     {
+        if (Interlocked.Exchange(ref _fontsChecked, 1) == 0 && MissingFontsWarning(SkiaSharp.SKFontManager.Default.FontFamilyCount) is { } warning)
+            Console.Error.WriteLine(warning);
         var bytes = plot.GetImageBytes(width, height, FormatOf(path));
         AtomicFile.Write(path, stream => stream.Write(bytes));
         return Path.GetFullPath(path);
