@@ -51,10 +51,12 @@ public sealed class DataCommandTests : TempFolderTest
     [Theory]
     [InlineData("bogus", "16", "--ode-axis")]
     [InlineData("space", "18", "--width")]
+    [InlineData("space", "16", "--steps")]
     public void Fit_darcy_names_a_bad_ode_axis_or_a_width_it_cannot_split_with_exit_2(string axis, string width, string named)
     {
         var out_ = In("never.json");
-        var r = Mechnn.Run("fit", "darcy", In("missing.h5"), "--ode-axis", axis, "--width", width, "--out", out_);
+        var extra = named == "--steps" ? new[] { "--steps", "20" } : Array.Empty<string>();
+        var r = Mechnn.Run(new[] { "fit", "darcy", In("missing.h5"), "--ode-axis", axis, "--width", width, "--out", out_ }.Concat(extra).ToArray());
         Assert.Equal(CliErrors.BadInput, r.ExitCode);
         var line = Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(named, line);
