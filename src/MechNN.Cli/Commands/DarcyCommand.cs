@@ -59,11 +59,14 @@ internal static class DarcyCommand
             var sizes = new Sizes(p.GetValue(width) ?? (name == "fno" ? 32 : 64), p.GetValue(modes), p.GetValue(steps), p.GetValue(order), p.GetValue(levels), p.GetValue(skipKernel), p.GetValue(odeAxis)!);
             if (sizes.Width < 1 || sizes.Modes < 1 || sizes.Steps < 2 || sizes.Order < 1 || sizes.Levels < 0 || sizes.SkipKernel < 1 || sizes.SkipKernel % 2 == 0)
                 throw new ArgumentException("--width, --modes and --order must be ≥ 1, --steps ≥ 2, --levels ≥ 0, --skip-kernel odd");
-            if (!Axes.ContainsKey(sizes.OdeAxis)) throw new ArgumentException($"--ode-axis must be one of {string.Join(", ", Axes.Keys)} (got '{sizes.OdeAxis}')");
-            if (Axes[sizes.OdeAxis] == DarcyOdeAxis.Space && name != "fno" && (sizes.Width % 4 != 0 || sizes.Order < 2))
-                throw new ArgumentException($"--ode-axis space runs the ODEs in four directions and returns u and u′: --width must be divisible by 4 and --order ≥ 2 (got {sizes.Width}, {sizes.Order})");
-            if (Axes[sizes.OdeAxis] == DarcyOdeAxis.Space && name != "fno" && p.GetResult(steps) is { Implicit: false })
-                throw new ArgumentException("--steps sets the pseudo-time trajectory; with --ode-axis space the steps are the coarse map's pixels (choose them with --levels)");
+            if (!Axes.TryGetValue(sizes.OdeAxis, out var axis)) throw new ArgumentException($"--ode-axis must be one of {string.Join(", ", Axes.Keys)} (got '{sizes.OdeAxis}')");
+            if (axis == DarcyOdeAxis.Space && name != "fno")                   // checked before the data are read; the model's constructor checks the same
+            {
+                if (sizes.Width % 4 != 0 || sizes.Order < 2)
+                    throw new ArgumentException($"--ode-axis space runs the ODEs in four directions and returns u and u′: --width must be divisible by 4 and --order ≥ 2 (got {sizes.Width}, {sizes.Order})");
+                if (p.GetResult(steps) is { Implicit: false })
+                    throw new ArgumentException("--steps sets the pseudo-time trajectory; with --ode-axis space the steps are the coarse map's pixels (choose them with --levels)");
+            }
             var (nTrain, nTest, nValidation, r) = (p.GetValue(train), p.GetValue(test), p.GetValue(validation), p.GetValue(subsample));
             if (nTrain < 2 || nTest < 1) throw new ArgumentException($"--train must be ≥ 2 and --test ≥ 1 (got {nTrain}, {nTest})");
             if (nValidation < 0 || nTrain - nValidation < 2) throw new ArgumentException($"--validation {nValidation} must be ≥ 0 and leave at least 2 of the {nTrain} training samples");

@@ -37,13 +37,8 @@ public sealed class LineOdeTrajectory : nn.Module<Tensor, Tensor>
     /// <summary>ODE order R.</summary>
     public int Order { get; }
 
-    /// <summary>Numbers the head gives per channel and pixel: R raw coefficients, the rhs, R initial values (read at a line's first pixel), the raw step (to the next pixel).</summary>
-    /// <param name="order">ODE order R.</param>
-    /// <returns>2R + 2.</returns>
-    public static int ParametersPerMember(int order) => 2 * order + 2;
-
     /// <summary>Solves every line's ODE.</summary>
-    /// <param name="parameters">(N, C, P, L, L) head outputs, C divisible by 4, P = <see cref="ParametersPerMember"/>.</param>
+    /// <param name="parameters">(N, C, P, L, L) head outputs, C divisible by 4, P = <see cref="OdeTrajectory.ParametersPerMember"/> (the initial values are read at a line's first pixel, each step to the next pixel).</param>
     /// <returns>(N, C, 2, L, L): u and u′ at every pixel.</returns>
     /// <exception cref="ArgumentException">A map that is not square, or C not divisible by 4.</exception>
     public override Tensor forward(Tensor parameters)
@@ -52,8 +47,7 @@ public sealed class LineOdeTrajectory : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"line ODEs need (N, C, P, L, L) with C divisible by 4 (got [{string.Join(", ", parameters.shape)}])");
         int r = Order;
         var p = Orient(parameters, inverse: false).permute(0, 1, 3, 4, 2);  // (N, C, line, step, P)
-        var lower = nn.functional.softplus(p.narrow(-1, 0, r));
-        var coefficients = cat(new[] { lower, ones_like(lower.narrow(-1, 0, 1)) }, -1).unsqueeze(-2).unsqueeze(-2); // (…, T, 1, 1, R+1)
+        var coefficients = OdeTrajectory.CoefficientsFromRaw(p.narrow(-1, 0, r)).unsqueeze(-2).unsqueeze(-2); // (…, T, 1, 1, R+1)
         var rhs = p.narrow(-1, r, 1);                                        // (…, T, 1)
         var initial = p.narrow(-2, 0, 1).narrow(-1, r + 1, r).unsqueeze(-2); // (…, 1, 1, R)
         long steps = p.shape[3];

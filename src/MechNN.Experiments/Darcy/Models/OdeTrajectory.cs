@@ -44,6 +44,15 @@ public sealed class OdeTrajectory : nn.Module<Tensor, Tensor>
     /// <returns>2R + 2.</returns>
     public static int ParametersPerMember(int order) => 2 * order + 2;
 
+    /// <summary>The coefficients (…, R+1) of every Darcy ODE from the head's R raw numbers: softplus-positive lower ones and a leading one.</summary>
+    /// <param name="raw">(…, R) head outputs.</param>
+    /// <returns>(…, R+1) coefficients c₀ … c_{R−1}, 1.</returns>
+    internal static Tensor CoefficientsFromRaw(Tensor raw)
+    {
+        var lower = nn.functional.softplus(raw);
+        return cat(new[] { lower, ones_like(lower.narrow(-1, 0, 1)) }, -1);
+    }
+
     /// <summary>The step size h = h_min + (h_max − h_min)·sigmoid(raw) of every Darcy ODE (pseudo-time or along space).</summary>
     /// <param name="raw">Head outputs.</param>
     /// <returns>Steps in (0.005, 0.2).</returns>
@@ -58,8 +67,7 @@ public sealed class OdeTrajectory : nn.Module<Tensor, Tensor>
         var p = parameters.permute(0, 1, 3, 4, 2);                      // (N, C, H, W, P): one ODE per leading index
         var lead = p.shape[..^1];
         long[] Shape(params long[] tail) => lead.Concat(tail).ToArray();
-        var lower = nn.functional.softplus(p.narrow(-1, 0, r));
-        var coefficients = cat(new[] { lower, ones_like(lower.narrow(-1, 0, 1)) }, -1).reshape(Shape(1, 1, 1, r + 1));
+        var coefficients = CoefficientsFromRaw(p.narrow(-1, 0, r)).reshape(Shape(1, 1, 1, r + 1));
         var rhs = p.narrow(-1, r, 1).reshape(Shape(1, 1));
         var initial = p.narrow(-1, r + 1, r).reshape(Shape(1, 1, r));
         var step = StepFromRaw(p.narrow(-1, 2 * r + 1, 1)).expand(Shape(Steps - 1));
