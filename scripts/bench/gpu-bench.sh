@@ -8,6 +8,7 @@
 #        bash scripts/bench/gpu-bench.sh before-after OUT_DIR [R]  # fused-cuda, an old build against this one: R rounds
 #                                                                #  (default 2), each config's two builds back to back, one
 #                                                                #  process each; then this build with torch-sequential
+#                                                                #  (SEQUENTIAL=0 skips that part)
 # before-after needs the old build's MechNN*.dll in .gpu/before.tar.xz (same packages: they replace this pack's copies).
 set -uo pipefail
 usage="usage: gpu-bench.sh solver|sine|before-after OUT_DIR [N]"
@@ -38,6 +39,7 @@ if [ "$mode" = before-after ]; then
     tar -C /tmp -cf "$out/before-after.tar" ba     # after every round: a timed-out command still returns the rounds done
   done
   for config in "${configs[@]}"; do
+    [ "${SEQUENTIAL:-1}" = 1 ] || break    # SEQUENTIAL=0: the before/after rounds only
     budget=5; [ "$config" = long100k ] && budget=1
     after bench solver --device cuda --config "$config" --methods torch-sequential,fused-cuda --reps 20 --budget $budget \
       --out "/tmp/solver-$config.json" > "/tmp/solver-$config.log" 2>&1 || echo "solver bench $config failed"

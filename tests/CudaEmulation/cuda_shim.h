@@ -34,4 +34,5 @@ inline int __syncthreads_and(int predicate)
     emuBarrier->arrive_and_wait();
     return all;
 }
+inline unsigned atomicOr(unsigned* p, unsigned v) { return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST); }
 using std::fmin; using std::sqrt; using std::isnan; using std::isfinite;

@@ -46,9 +46,19 @@ public sealed class OdeProblem
         Layout = new RowLayout(spec, steps);
     }
 
-    /// <summary>Validates shapes, dtypes, devices and values; throws <see cref="OdeInputException"/> with the offending tensor and member.</summary>
+    /// <summary>
+    /// Validates shapes, dtypes and devices, and the values (finite; steps positive) of CPU inputs; throws
+    /// <see cref="OdeInputException"/> with the offending tensor and member. The values of inputs on another device are
+    /// checked when the problem is solved, with the same exception: the CUDA kernels check them as they read them
+    /// (a round trip to the device less), every other solver through <see cref="EnsureValuesChecked"/>.
+    /// </summary>
     /// <param name="stepCount">T; inferred from the inputs when omitted (required only if every step axis is broadcast).</param>
-    public static OdeProblem Create(OdeSpec spec, Tensor coefficients, Tensor rhs, Tensor? initialValues, Tensor steps, int? stepCount = null)
+    public static OdeProblem Create(OdeSpec spec, Tensor coefficients, Tensor rhs, Tensor? initialValues, Tensor steps, int? stepCount = null) =>
+        Create(spec, coefficients, rhs, initialValues, steps, stepCount, deferValueChecks: coefficients.device_type != DeviceType.CPU);
+
+    /// <summary><see cref="Create(OdeSpec, Tensor, Tensor, Tensor?, Tensor, int?)"/>; tests defer the value checks of CPU
+    /// inputs too, to exercise the kernels' own checks.</summary>
+    internal static OdeProblem Create(OdeSpec spec, Tensor coefficients, Tensor rhs, Tensor? initialValues, Tensor steps, int? stepCount, bool deferValueChecks)
     {
         spec.Validated();
         int r1 = spec.Order + 1, d = spec.Dims, s = spec.InitialSteps, k = spec.ConstrainedInitialOrders;
@@ -77,7 +87,7 @@ public sealed class OdeProblem
         RequireTail(steps, "steps", new long[] { t - 1 }, new[] { true });
         if (s > 0) RequireTail(initialValues, "initialValues", new long[] { s, d, k }, new[] { true, false, false });
 
-        var inputs = new[] { ("coefficients", coefficients, 4), ("rhs", rhs, 2), ("initialValues", initialValues, 3), ("steps", steps, 1) };
+        var inputs = Inputs(coefficients, rhs, initialValues, steps);
         foreach (var (name, x, _) in inputs)
         {
             if (!x.is_floating_point()) throw new OdeInputException($"{name} must be a floating-point tensor (got {x.dtype}).");
@@ -87,9 +97,25 @@ public sealed class OdeProblem
                 throw new OdeInputException($"{name} is on {x.device} but coefficients are on {coefficients.device}.");
         }
         var batch = BroadcastBatch(inputs.Where(p => !(p.Item1 == "initialValues" && s == 0)).Select(p => (p.Item1, p.Item2, p.Item3)));
-        // CPU inputs are scanned in place; the rest take one device round trip for all their value checks (one reduction
-        // per input, one stack, one read: on the GPU every op here is host time). The detailed (slower) scans that name
-        // the offending element run only when one fails.
+        var problem = new OdeProblem(spec, t, coefficients, rhs, initialValues, steps, batch) { ValuesPending = true };
+        if (!deferValueChecks) problem.EnsureValuesChecked();
+        return problem;
+    }
+
+    /// <summary>True while the input values have not been checked yet (see <see cref="Create(OdeSpec, Tensor, Tensor, Tensor?, Tensor, int?)"/>).</summary>
+    internal bool ValuesPending { get; private set; }
+
+    /// <summary>
+    /// Checks the input values (finite; steps positive) unless that was done already; a custom <see cref="Solvers.IOdeSolver"/>
+    /// calls it before it reads them. CPU inputs are scanned in place; the rest take one device round trip for all their
+    /// checks (one reduction per input, one stack, one read). The detailed scans that name the offending element run only
+    /// when one fails.
+    /// </summary>
+    /// <exception cref="OdeInputException">Some value is NaN or infinite, or some step is not positive.</exception>
+    public void EnsureValuesChecked()
+    {
+        if (!ValuesPending) return;
+        var inputs = Inputs(Coefficients, Rhs, InitialValues, Steps);
         var scanned = inputs.Select(p => ValueScan.AllFinite(p.Item2, positive: p.Item1 == "steps")).ToArray();
         bool valid = scanned.All(v => v != false);
         if (valid && scanned.Any(v => v is null))
@@ -99,11 +125,16 @@ public sealed class OdeProblem
                 valid = stack(pending.Select(p => p.Item2.isfinite().all())
                     .Concat(pending.Where(p => p.Item1 == "steps").Select(p => p.Item2.gt(0).all()))).all().item<bool>();
             }
-        if (valid) return new OdeProblem(spec, t, coefficients, rhs, initialValues, steps, batch);
-        foreach (var (name, x, trailing) in inputs) RequireFinite(x, name, trailing);
-        RequirePositive(steps);
-        return new OdeProblem(spec, t, coefficients, rhs, initialValues, steps, batch);
+        if (!valid)
+        {
+            foreach (var (name, x, trailing) in inputs) RequireFinite(x, name, trailing);
+            RequirePositive(Steps);
+        }
+        ValuesPending = false;
     }
+
+    private static (string, Tensor, int)[] Inputs(Tensor c, Tensor b, Tensor iv, Tensor h) =>
+        new[] { ("coefficients", c, 4), ("rhs", b, 2), ("initialValues", iv, 3), ("steps", h, 1) };
 
     /// <summary>Adds leading size-1 axes so that <paramref name="x"/> has the batch rank (a view, no copy).</summary>
     internal Tensor AlignBatch(Tensor x, int trailing)

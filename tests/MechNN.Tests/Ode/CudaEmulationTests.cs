@@ -70,8 +70,10 @@ public unsafe class CudaEmulationTests
     [CompilerFact]
     public void TheKernelsParameterBlockIsTheHostStruct()
     {
-        var size = (delegate* unmanaged<int>)NativeLibrary.GetExport(Library.Value, "mnn_emu_layout_size");
-        Assert.Equal(Marshal.SizeOf<CudaLayout>(), size());
+        int Size(string name) => ((delegate* unmanaged<int>)NativeLibrary.GetExport(Library.Value, name))();
+        Assert.Equal(Marshal.SizeOf<CudaLayout>(), Size("mnn_emu_layout_size"));
+        Assert.Equal(Marshal.SizeOf<GatherArgs>(), Size("mnn_emu_gather_size"));
+        Assert.Equal(Marshal.SizeOf<ScatterArgs>(), Size("mnn_emu_scatter_size"));
     }
 
     public static TheoryData<int, int, TopOrderRows, bool, int, int> Shapes() => new()
@@ -127,5 +129,59 @@ public unsafe class CudaEmulationTests
         c[1].zero_(); c[2].zero_();   // nothing pins u in members 1 and 2
         var ex = Run(() => Assert.Throws<IllPosedSystemException>(() => new BandedSolver { Backend = BandedBackend.FusedCuda }.Solve(OdeProblem.Create(spec, c, b, null, h))));
         Assert.Equal(new long[] { 1, 2 }, ex.Members);
+    }
+
+    /// <summary>The gather kernel reads the caller's tensors as they are: broadcast along the batch and step axes,
+    /// not contiguous (a transposed view), float32; the scatter kernel writes float32 outputs and gradients, and
+    /// broadcast inputs' gradients are summed down. All against the fused CPU kernel on the same inputs.</summary>
+    [CompilerTheory]
+    [InlineData(9)]
+    [InlineData(300)]
+    public void EmulatedCudaKernelsReadBroadcastStridedAndFloat32Inputs(int steps)
+    {
+        var g = manual_seed(steps + 1);
+        var (spec, c, b, iv, h) = Problems.Random(g, batch: 3, T: steps, order: 2, dims: 1, initialSteps: 1, TopOrderRows.Continuity, epsilon: true);
+        var shared = c[0].unsqueeze(0);                                       // (1, T, 1, 1, 3): one coefficient set for all
+        var rhs = b.transpose(0, 1).contiguous().transpose(0, 1);             // (3, T, 1) with batch stride 1: not contiguous
+        var step = h[0, 0].reshape(1);                                        // one step for every member and gap
+        var weight = randn(new long[] { 3, steps, 1, 3 }, dtype: ScalarType.Float64, generator: g);
+        Tensor[] Outputs(BandedBackend backend, ScalarType dtype)
+        {
+            var leaves = new[] { shared, rhs, iv!, step }.Select(x => x.detach().to_type(dtype).requires_grad_(true)).ToArray();
+            var solution = new BandedSolver { Backend = backend }.Solve(OdeProblem.Create(spec, leaves[0], leaves[1], leaves[2], leaves[3], steps));
+            ((solution.U * weight.to_type(dtype)).sum() + solution.Epsilon.sum()).backward();
+            Assert.Equal(dtype, solution.U.dtype);
+            Assert.True(leaves.All(x => x.grad!.dtype == dtype && x.grad.shape.SequenceEqual(x.shape)));
+            return leaves.Select(x => x.grad!).Prepend(solution.Epsilon).Prepend(solution.U).Select(x => x.detach().to_type(ScalarType.Float64)).ToArray();
+        }
+        foreach (var (dtype, tolerance) in new[] { (ScalarType.Float64, 1e-9), (ScalarType.Float32, 1e-5) })
+        {
+            var cpu = Outputs(BandedBackend.FusedCpu, dtype);
+            var cuda = Run(() => Outputs(BandedBackend.FusedCuda, dtype));
+            for (int i = 0; i < cpu.Length; i++)
+                Assert.True(Problems.RelativeError(cuda[i], cpu[i]) < (i < 2 ? tolerance : 1e3 * tolerance),
+                    $"{dtype}: output {i} differs by {Problems.RelativeError(cuda[i], cpu[i]):E2}");
+        }
+    }
+
+    /// <summary>With the value checks left to the kernels (as for every CUDA tensor), a NaN or infinite input and a step
+    /// that is not positive still surface as the input error that names the member, on both kernel paths.</summary>
+    [CompilerTheory]
+    [InlineData(9)]
+    [InlineData(300)]
+    public void EmulatedCudaKernelsRefuseBadInputValuesByName(int steps)
+    {
+        var g = manual_seed(steps + 2);
+        var (spec, c, b, iv, h) = Problems.Random(g, batch: 4, T: steps, order: 2, dims: 1, initialSteps: 1, TopOrderRows.Continuity, epsilon: false);
+        OdeInputException Refused(Tensor cc, Tensor bb, Tensor ii, Tensor hh) => Run(() => Assert.Throws<OdeInputException>(() =>
+            new BandedSolver { Backend = BandedBackend.FusedCuda }.Solve(OdeProblem.Create(spec, cc, bb, ii, hh, null, deferValueChecks: true))));
+        var nan = b.clone(); nan[2, 5, 0] = double.NaN;
+        Assert.Contains("rhs contains NaN or Inf: first at batch member [2]", Refused(c, nan, iv!, h).Message);
+        var inf = iv!.clone(); inf[1, 0, 0, 0] = double.PositiveInfinity;
+        Assert.Contains("initialValues contains NaN or Inf: first at batch member [1]", Refused(c, b, inf, h).Message);
+        var negative = h.clone(); negative[3, 4] = -0.01;
+        Assert.Contains("steps must be positive: batch member [3] has step 4", Refused(c, b, iv, negative).Message);
+        // The same problem with good values solves.
+        Run(() => new BandedSolver { Backend = BandedBackend.FusedCuda }.Solve(OdeProblem.Create(spec, c, b, iv, h, null, deferValueChecks: true)));
     }
 }

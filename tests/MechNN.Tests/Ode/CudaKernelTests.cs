@@ -64,6 +64,12 @@ public class CudaKernelTests
                 Assert.True(param.Success, $"{name} is not in the PTX");
                 Assert.Equal(size, int.Parse(param.Groups[1].Value));
             }
+        foreach (var (name, bytes) in new[] { ("mnn_gather", Marshal.SizeOf<GatherArgs>()), ("mnn_scatter", Marshal.SizeOf<ScatterArgs>()) })
+        {
+            var param = Regex.Match(Ptx, $@"\.entry {name}\(\s*\.param \.align 8 \.b8 {name}_param_0\[(\d+)\]");
+            Assert.True(param.Success, $"{name} is not in the PTX");
+            Assert.Equal(bytes, int.Parse(param.Groups[1].Value));
+        }
     }
 
     [Theory]

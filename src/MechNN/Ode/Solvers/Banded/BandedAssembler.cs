@@ -15,6 +15,7 @@ internal static class BandedAssembler
 {
     public static BandedSystem Assemble(OdeProblem p)
     {
+        p.EnsureValuesChecked();
         var spec = p.Spec;
         var layout = p.Layout;
         int T = layout.T, D = layout.D, R = layout.R, R1 = layout.R1, n = layout.N;

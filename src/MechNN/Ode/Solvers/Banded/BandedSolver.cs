@@ -37,7 +37,7 @@ public sealed class BandedSolver : IOdeSolver
     public static bool FusedCudaAvailable => CudaDriver.Available;
 
     /// <summary>Solves a validated batch, differentiably with respect to all four inputs.</summary>
-    /// <param name="problem">The problem (see <see cref="OdeProblem.Create"/>).</param>
+    /// <param name="problem">The problem (see <see cref="OdeProblem.Create(OdeSpec, Tensor, Tensor, Tensor?, Tensor, int?)"/>).</param>
     /// <returns>U (…, T, D, R+1) and ε (…).</returns>
     /// <exception cref="ArgumentException">The backend cannot run on the problem's device or shape.</exception>
     /// <exception cref="IllPosedSystemException">Some members are ill-posed; it lists them.</exception>

@@ -32,6 +32,7 @@ internal sealed class RowAlgebra
 
     public RowAlgebra(OdeProblem p)
     {
+        p.EnsureValuesChecked();
         _p = p;
         var spec = p.Spec;
         int T = p.StepCount;

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace MechNN.Ode.Solvers.Cuda;
 
 /// <summary>
-/// The few CUDA driver-API calls the fused GPU kernels need (load PTX, find a function, launch), bound to libcuda at
+/// The few CUDA driver-API calls the fused GPU kernels need (load PTX, find a function, launch, set and read a word), bound to libcuda at
 /// run time so that the library loads and works on machines without a GPU driver (<see cref="Available"/> is false there).
 /// Launches go to the legacy default stream, the stream libtorch's CUDA ops use unless a caller changes it, so they
 /// are ordered with the torch ops around them.
@@ -72,6 +72,16 @@ internal static unsafe class CudaDriver
     public static void Launch(IntPtr function, uint grid, uint block, void** args) =>
         Check(Driver.LaunchKernel(function, grid, 1, 1, block, 1, 1, 0, IntPtr.Zero, args, null), "cuLaunchKernel");
 
+    /// <summary>Sets <paramref name="count"/> 32-bit words at device address <paramref name="pointer"/> to <paramref name="value"/>, in
+    /// order on the legacy default stream (no wait).</summary>
+    public static void Fill(IntPtr pointer, uint value, long count) =>
+        Check(Driver.MemsetD32Async(pointer, value, (nuint)count, IntPtr.Zero), "cuMemsetD32Async");
+
+    /// <summary>Copies <paramref name="bytes"/> from device address <paramref name="from"/> to host memory once the work queued
+    /// before it on the legacy default stream has finished (the one wait of a healthy solve).</summary>
+    public static void Read(void* to, IntPtr from, long bytes) =>
+        Check(Driver.MemcpyDtoH(to, from, (nuint)bytes), "cuMemcpyDtoH");
+
     /// <summary>Waits until all work queued on the legacy default stream of the current context has finished.</summary>
     public static void Synchronize() => Check(Driver.CtxSynchronize(), "cuCtxSynchronize");
 
@@ -121,6 +131,8 @@ internal static unsafe class CudaDriver
                 CtxSynchronize = (delegate* unmanaged<int>)NativeLibrary.GetExport(lib, "cuCtxSynchronize"),
                 StreamQuery = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(lib, "cuStreamQuery"),
                 MemGetInfo = (delegate* unmanaged<nuint*, nuint*, int>)NativeLibrary.GetExport(lib, "cuMemGetInfo_v2"),
+                MemsetD32Async = (delegate* unmanaged<IntPtr, uint, nuint, IntPtr, int>)NativeLibrary.GetExport(lib, "cuMemsetD32Async"),
+                MemcpyDtoH = (delegate* unmanaged<void*, IntPtr, nuint, int>)NativeLibrary.GetExport(lib, "cuMemcpyDtoH_v2"),
             };
             return api.Init(0) == 0 ? api : null;
         }
@@ -144,5 +156,7 @@ internal static unsafe class CudaDriver
         public delegate* unmanaged<int> CtxSynchronize;
         public delegate* unmanaged<IntPtr, int> StreamQuery;
         public delegate* unmanaged<nuint*, nuint*, int> MemGetInfo;
+        public delegate* unmanaged<IntPtr, uint, nuint, IntPtr, int> MemsetD32Async;
+        public delegate* unmanaged<void*, IntPtr, nuint, int> MemcpyDtoH;
     }
 }

@@ -13,6 +13,8 @@ internal static class CudaKernels
     public const string PtxResource = "MechNN.mnn_kernels.ptx";
     /// <summary>(D, R+1) pairs with specialised entry points; others use the generic (0, 0) one.</summary>
     public static readonly (int D, int R1)[] Specialised = { (1, 2), (1, 3), (1, 4), (1, 5) };
+    /// <summary>Threads per block of the per-member kernels. 32, 64 and 128 timed alike on the H200 (lorenz, kdv, wide:
+    /// the chains are latency-bound, not bound by how blocks share the multiprocessors; gpu-h200.md).</summary>
     public const int ThreadsPerBlock = 128;
 
     private static readonly Dictionary<int, IntPtr> Modules = new();

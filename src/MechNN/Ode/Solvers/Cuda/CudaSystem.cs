@@ -7,80 +7,144 @@ namespace MechNN.Ode.Solvers.Cuda;
 
 /// <summary>
 /// The fused GPU solve: mnn_kernels.cu does what <see cref="FusedSystem"/> does on (length, B) arrays (member index
-/// fastest, so warps read consecutive addresses). One launch factorises, solves and refines every member; one launch
-/// does the whole backward; torch ops only reorder inputs and outputs. Many members: one thread per member. Few
-/// members with many steps: one thread block per member, its threads splitting the
-/// steps into chunks joined by a separator system (<see cref="Chunks"/> &gt; 0), so the dependent chain is O(T/P + P).
+/// fastest, so warps read consecutive addresses). A forward is four driver calls and one wait: gather (the caller's
+/// inputs into columns, their values checked), one launch that factorises, solves and refines every member, one read
+/// of the batch's verdict word, scatter (the solution into the caller's layout and dtype); the backward is gather,
+/// one launch, scatter. Torch ops run only to allocate, and on the slow paths (a failed verdict, broadcast inputs'
+/// gradients). Many members: one thread per member. Few members with many steps: one thread block per member, its
+/// threads splitting the steps into chunks joined by a separator system (<see cref="Chunks"/> &gt; 0), so the
+/// dependent chain is O(T/P + P).
 /// </summary>
 internal sealed unsafe class CudaSystem : FusedKernelSystem
 {
+    private const uint CopyThreads = 256;   // gather and scatter
     private readonly FusedLayout _l;
     private readonly CudaLayout _layout;
     private readonly long _batch;
-    private readonly int _ordinal, _lenIv, _batchDims;
-    private readonly Device _device;
-    // Inputs (len, B); factorisation d0, d1, d2, border mv, A⁻¹m z2, 1/Schur; solution x, ε; scratch r.
-    private readonly Tensor _c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur, _x, _eps, _r;
+    private readonly int _ordinal, _lenIv;
+    private readonly CudaWorkspace _ws;
+    // Arrays of _ws: inputs c, b, iv, h; factorisation d0, d1, d2, border mv, A⁻¹m z2, 1/Schur; solution x, ε; scratch r;
+    // per-member status (5, B); the batch's verdict word.
+    private readonly int _c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur, _x, _eps, _r, _status, _flag;
     // Chunked path: A_I⁻¹E, A_I⁻¹F per step; separator blocks and vectors per chunk.
-    private readonly Tensor[] _chunkState = [];
-    private readonly Tensor _status;
+    private readonly int[] _chunkState = [];
+    private bool? _flagged;
 
     /// <summary>Threads (chunks) per member on the parallel-in-time path; 0 on the one-thread-per-member path.</summary>
     public int Chunks { get; }
 
     // Read only when the verdict says a member failed: on the happy path they cost nothing.
-    public override Tensor Info => _status[0].to_type(ScalarType.Int32);
-    public override Tensor MinPivot => _status[1];
-    public override Tensor Unpinned => _status[2].ne(0);
-    public override Tensor RelativeSchur => _status[3];
+    public override Tensor Info => _ws.View(_status)[0].to_type(ScalarType.Int32);
+    public override Tensor MinPivot => _ws.View(_status)[1];
+    public override Tensor Unpinned => _ws.View(_status)[2].ne(0);
+    public override Tensor RelativeSchur => _ws.View(_status)[3];
 
-    /// <summary>One read of the kernels' per-member verdict (see mnn_kernels.cu): false when every member is fine.</summary>
-    public override bool MayBeIllPosed => _status[4].max().item<double>() != 0;
+    /// <summary>The one read of a healthy forward: the word that the gather (bad input values) and the solve kernels
+    /// (a failed member, see mnn_kernels.cu) set; false when every member is fine.</summary>
+    public override bool MayBeIllPosed => _flagged ??= ReadFlag();
 
     public CudaSystem(OdeProblem p, int refinements) : base(p)
     {
         _l = new FusedLayout(p.Layout);
         _batch = p.BatchSize;
         _layout = CudaLayout.From(_l, _batch, refinements);
-        _device = p.Coefficients.device;
-        _ordinal = Math.Max(0, (int)_device.index);
-        var bs = p.BatchShape;
+        var device = p.Coefficients.device;
+        _ordinal = Math.Max(0, (int)device.index);
+        if (CudaKernels.Emulator is null) CudaDriver.UseDevice(_ordinal);
         int T = _l.T, n = _l.N, nn = n * n;
-        _batchDims = bs.Length;
-        _c = Columns(p.AlignBatch(p.Coefficients, 4).expand(bs.Concat(new long[] { T, _l.E, _l.D, _l.R1 }).ToArray()));
-        _b = Columns(p.AlignBatch(p.Rhs, 2).expand(bs.Concat(new long[] { T, _l.E }).ToArray()));
         _lenIv = _l.S * _l.D * _l.K;
-        _iv = _l.S > 0 ? Columns(p.AlignBatch(p.InitialValues, 3).expand(bs.Concat(new long[] { _l.S, _l.D, _l.K }).ToArray())) : Buffer(1);
-        _h = Columns(p.AlignBatch(p.Steps, 1).expand(bs.Append(T - 1).ToArray()));
         Chunks = ChooseChunks(p.Layout, _batch);
         _layout.Chunks = Chunks;
-        _d0 = Buffer(T * nn); _d1 = Buffer(T * nn); _d2 = Buffer(_l.Central ? (T - 2) * nn : 1);
-        _mv = Buffer(_l.Epsilon ? T * n : 1); _z2 = Buffer(_l.Epsilon ? T * n : 1);
-        _invSchur = Buffer(1); _x = Buffer(T * n); _eps = Buffer(1); _r = Buffer(T * n);
-        _status = Buffer(5);
-        var status = _status;
+        _ws = new CudaWorkspace(_batch, device);
+        _c = _ws.Add(T * _l.E * n); _b = _ws.Add(T * _l.E); _iv = _ws.Add(_lenIv); _h = _ws.Add(T - 1);
+        _d0 = _ws.Add(T * nn); _d1 = _ws.Add(T * nn); _d2 = _ws.Add(_l.Central ? (T - 2) * nn : 1);
+        _mv = _ws.Add(_l.Epsilon ? T * n : 1); _z2 = _ws.Add(_l.Epsilon ? T * n : 1);
+        _invSchur = _ws.Add(1); _x = _ws.Add(T * n); _eps = _ws.Add(1); _r = _ws.Add(T * n);
+        _status = _ws.Add(5); _flag = _ws.Add(1, perMember: false);
         if (Chunks > 0)
         {
             int ws = _l.Central ? 2 : 1, sn = ws * n;
             // W_E, W_F (T·n·sn); separator diagonal, off-diagonal, owed part (P·sn²); E, F rows (P·ws·n·sn); vectors (P·sn).
-            _chunkState = [Buffer(T * n * sn), Buffer(T * n * sn), Buffer(Chunks * sn * sn), Buffer(Chunks * sn * sn), Buffer(Chunks * sn * sn),
-                Buffer(Chunks * ws * n * sn), Buffer(Chunks * ws * n * sn), Buffer(Chunks * sn), Buffer(Chunks * sn)];
-            Launch(ChunkedKind("forward"), [_c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur, .. _chunkState, status, _x, _eps, _r]);
+            _chunkState = [_ws.Add(T * n * sn), _ws.Add(T * n * sn), _ws.Add(Chunks * sn * sn), _ws.Add(Chunks * sn * sn), _ws.Add(Chunks * sn * sn),
+                _ws.Add(Chunks * ws * n * sn), _ws.Add(Chunks * ws * n * sn), _ws.Add(Chunks * sn), _ws.Add(Chunks * sn)];
         }
-        else Launch("forward", _c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur, status, _x, _eps, _r);
+        _ws.Allocate();
+        ZeroFlag(_ws.Pointer(_flag));
+        var trailing = InputTrailing();
+        var sources = new List<(Tensor, long[], int, bool)>
+        {
+            (p.Coefficients, trailing[0], _c, false), (p.Rhs, trailing[1], _b, false), (p.Steps, trailing[3], _h, true),
+        };
+        if (_l.S > 0) sources.Add((p.InitialValues, trailing[2], _iv, false));
+        Gather(_ws, sources, _ws.Pointer(_flag));
+        var arrays = new List<int> { _c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur };
+        if (Chunks > 0) arrays.AddRange(_chunkState);
+        arrays.AddRange([_status, _x, _eps, _r, _flag]);
+        Launch(Chunks > 0 ? ChunkedKind("forward") : "forward", arrays.Select(_ws.Pointer).ToArray());
     }
 
-    public override (Tensor X, Tensor Eps) Solution() => (_x.t(), _eps.reshape(-1));
+    public override (Tensor X, Tensor Eps) Solution() => (_ws.View(_x).t(), _ws.View(_eps).reshape(-1));
 
-    protected override (Tensor C, Tensor B, Tensor Iv, Tensor H) KernelBackward(Tensor g, Tensor gEps)
+    /// <summary>The solution, written by the scatter kernel straight into U (…, T, D, R+1) and ε (…) of the problem's dtype.</summary>
+    /// <exception cref="OdeInputException">Some input value is not finite, or some step not positive.</exception>
+    /// <exception cref="IllPosedSystemException">Some member is ill-posed or its solution not finite.</exception>
+    public override (Tensor U, Tensor Eps) Solve()
     {
+        var p = Problem;
+        if (MayBeIllPosed)
+        {
+            p.EnsureValuesChecked();   // bad inputs are named as such first
+            Verify(Solution().X);
+        }
+        var dtype = p.Coefficients.dtype;
+        var kind = CudaIo.Direct(dtype) ? dtype : ScalarType.Float64;
+        var device = p.Coefficients.device;
+        Tensor u = empty(p.SolutionShape, dtype: kind, device: device), eps = empty(p.BatchShape, dtype: kind, device: device);
+        Scatter([CudaIo.Rows(_ws.Pointer(_x), u, _l.T * _l.N), CudaIo.Rows(_ws.Pointer(_eps), eps, 1)]);
+        return kind == dtype ? (u, eps) : (u.to_type(dtype), eps.to_type(dtype));
+    }
+
+    /// <summary>λ = M⁻¹·(gU, gε) (refined) and the input gradients: one gather, one launch, one scatter. A gradient goes
+    /// straight into a tensor of its input's shape and dtype, unless the input was broadcast (then torch sums it down).</summary>
+    public override InputGradients Backward(Tensor gU, Tensor gEps, bool[] needs)
+    {
+        var p = Problem;
         int T = _l.T, n = _l.N, E = _l.E;
-        Tensor gCols = Columns(g, batchDims: 1), geCols = Columns(gEps.reshape(-1, 1), batchDims: 1);
-        Tensor lam = Buffer(T * n), gc = Buffer(T * E * n), gb = Buffer(T * E), giv = Buffer(Math.Max(_lenIv, 1)), gh = Buffer(T - 1);
-        if (Chunks > 0)
-            Launch(ChunkedKind("backward"), [_c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur, .. _chunkState, _x, _eps, gCols, geCols, lam, _r, gc, gb, giv, gh]);
-        else Launch("backward", _c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur, _x, _eps, gCols, geCols, lam, _r, gc, gb, giv, gh);
-        return (gc.t(), gb.t(), giv.t().narrow(1, 0, _lenIv), gh.t());
+        var ws = new CudaWorkspace(_batch, p.Coefficients.device);
+        int g = ws.Add(T * n), ge = ws.Add(1), lam = ws.Add(T * n), gc = ws.Add(T * E * n), gb = ws.Add(T * E), giv = ws.Add(_lenIv),
+            gh = ws.Add(T - 1), flag = ws.Add(1, perMember: false);
+        ws.Allocate();
+        long[] solution = [T, _l.D, _l.R1];
+        Gather(ws, [(gU, solution, g, false), (gEps, [], ge, false)], ws.Pointer(flag));
+        var arrays = new List<int> { _c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur };
+        if (Chunks > 0) arrays.AddRange(_chunkState);
+        arrays.AddRange([_x, _eps]);
+        var pointers = arrays.Select(_ws.Pointer)
+            .Concat(new[] { ws.Pointer(g), ws.Pointer(ge), ws.Pointer(lam), _ws.Pointer(_r), ws.Pointer(gc), ws.Pointer(gb), ws.Pointer(giv), ws.Pointer(gh) });
+        Launch(Chunks > 0 ? ChunkedKind("backward") : "backward", pointers.ToArray());
+
+        var trailing = InputTrailing();
+        var inputs = new[] { p.Coefficients, p.Rhs, p.InitialValues, p.Steps };
+        var columns = new[] { gc, gb, giv, gh };
+        var results = new Tensor?[4];
+        var rows = new List<RowsArray>();
+        var reduce = new List<int>();
+        for (int i = 0; i < 4; i++)
+        {
+            if (!needs[i]) continue;
+            if (i == 2 && _l.S == 0) { results[i] = zeros_like(p.InitialValues); continue; }
+            var input = inputs[i];
+            long length = trailing[i].Aggregate(1L, (a, b) => a * b);
+            // Same element count as the full (B, length) gradient: the input was not broadcast, so its contiguous rows are it.
+            bool direct = input.numel() == _batch * length && CudaIo.Direct(input.dtype);
+            if (!direct) reduce.Add(i);
+            results[i] = direct ? empty(input.shape, dtype: input.dtype, device: input.device)
+                : empty(new[] { _batch, length }, dtype: ScalarType.Float64, device: input.device);
+            rows.Add(CudaIo.Rows(ws.Pointer(columns[i]), results[i]!, length));
+        }
+        if (rows.Count > 0) Scatter(rows);
+        foreach (var i in reduce) results[i] = ToInput(results[i]!, inputs[i], trailing[i]);
+        return new InputGradients(results[0], results[1], results[2], results[3]);
     }
 
     /// <summary>chunked1_… (separators of one step) or chunked2_… (two steps: central rows couple two steps apart).</summary>
@@ -98,47 +162,86 @@ internal sealed unsafe class CudaSystem : FusedKernelSystem
         return Math.Clamp(Math.Min(p, l.T / 4 / 32 * 32), 32, 256);
     }
 
-    /// <summary>(batch…, …) → (len, B) float64 contiguous on the device: batch dims moved last, one copy (also of
-    /// broadcast inputs, which it materialises).</summary>
-    private Tensor Columns(Tensor full, int? batchDims = null)
+    /// <summary>
+    /// The sources (tensor, trailing shape, destination array, steps?) as float64 columns of <paramref name="ws"/>, in
+    /// one launch that also sets the word at <paramref name="flag"/> on a non-finite value or a step that is not
+    /// positive. A source beyond the kernel's reach (another dtype, too many axes after merging) is copied first.
+    /// </summary>
+    private void Gather(CudaWorkspace ws, IReadOnlyList<(Tensor X, long[] Trailing, int To, bool Steps)> sources, IntPtr flag)
     {
-        int nb = batchDims ?? _batchDims, nd = (int)full.dim();
-        var order = Enumerable.Range(nb, nd - nb).Concat(Enumerable.Range(0, nb)).Select(i => (long)i).ToArray();
-        return full.to_type(ScalarType.Float64).permute(order).contiguous().view(-1, _batch);
+        var args = new GatherArgs { B = _batch, Flag = flag, Count = sources.Count };
+        var keep = new List<Tensor>();
+        long most = 0;
+        for (int k = 0; k < sources.Count; k++)
+        {
+            var (x, trailing, to, steps) = sources[k];
+            var batch = Problem.BatchShape;
+            ref var s = ref CudaIo.At(ref args.A0, k);
+            if (!CudaIo.TryDescribe(x, batch, trailing, ws.Pointer(to), steps, out s))
+            {
+                var copy = x.to_type(ScalarType.Float64).contiguous();
+                keep.Add(copy);
+                if (!CudaIo.TryDescribe(copy, batch, trailing, ws.Pointer(to), steps, out s))
+                    throw new InvalidOperationException("internal: a contiguous float64 input must fit the gather kernel");
+            }
+            most = Math.Max(most, s.Length * _batch);
+        }
+        LaunchCopy("mnn_gather", &args, most);
+        GC.KeepAlive(keep);
     }
 
-    // Under the test emulator every buffer starts as NaN, so a kernel that reads memory it never wrote fails the tests
-    // (on a GPU such memory is whatever the caching allocator last held there).
-    private Tensor Buffer(long length) => CudaKernels.Emulator is null
-        ? empty(new[] { Math.Max(length, 1), _batch }, dtype: ScalarType.Float64, device: _device)
-        : full(new[] { Math.Max(length, 1), _batch }, double.NaN, dtype: ScalarType.Float64, device: _device);
+    private void Scatter(IReadOnlyList<RowsArray> rows)
+    {
+        var args = new ScatterArgs { B = _batch, Count = rows.Count };
+        long most = 0;
+        for (int k = 0; k < rows.Count; k++)
+        {
+            CudaIo.At(ref args.A0, k) = rows[k];
+            most = Math.Max(most, rows[k].Length * _batch);
+        }
+        LaunchCopy("mnn_scatter", &args, most);
+    }
 
-    private void Launch(string kind, params Tensor[] arrays)
+    private void LaunchCopy(string name, void* parameters, long elements)
+    {
+        var args = stackalloc void*[1];
+        args[0] = parameters;
+        uint grid = (uint)((elements + CopyThreads - 1) / CopyThreads);
+        if (CudaKernels.Emulator is { } emulator) emulator(name, grid, CopyThreads, (IntPtr)args);
+        else CudaDriver.Launch(CudaKernels.Function(_ordinal, name), grid, CopyThreads, args);
+    }
+
+    private void Launch(string kind, IntPtr[] pointers)
     {
         var name = CudaKernels.EntryName(kind, _l.Source);
         var emulator = CudaKernels.Emulator;
         var function = emulator is null ? CudaKernels.Function(_ordinal, name) : IntPtr.Zero;
         bool chunked = kind.StartsWith("chunked", StringComparison.Ordinal);
         var layout = _layout;
-        var pointers = stackalloc IntPtr[arrays.Length];
-        var args = stackalloc void*[arrays.Length + 1];
+        var args = stackalloc void*[pointers.Length + 1];
         args[0] = &layout;
-        for (int i = 0; i < arrays.Length; i++)
+        fixed (IntPtr* p = pointers)
         {
-            pointers[i] = DevicePointer(arrays[i]);
-            args[i + 1] = &pointers[i];
+            for (int i = 0; i < pointers.Length; i++) args[i + 1] = &p[i];
+            var (grid, block) = chunked ? ((uint)_batch, (uint)Chunks)
+                : ((uint)((_batch + CudaKernels.ThreadsPerBlock - 1) / CudaKernels.ThreadsPerBlock), (uint)CudaKernels.ThreadsPerBlock);
+            if (emulator is not null) emulator(name, grid, block, (IntPtr)args);
+            else CudaDriver.Launch(function, grid, block, args);
         }
-        var (grid, block) = chunked ? ((uint)_batch, (uint)Chunks)
-            : ((uint)((_batch + CudaKernels.ThreadsPerBlock - 1) / CudaKernels.ThreadsPerBlock), (uint)CudaKernels.ThreadsPerBlock);
-        if (emulator is not null) emulator(name, grid, block, (IntPtr)args);
-        else CudaDriver.Launch(function, grid, block, args);
     }
 
-    private IntPtr DevicePointer(Tensor t)
+    private static void ZeroFlag(IntPtr flag)
     {
-        var expected = CudaKernels.Emulator is null ? DeviceType.CUDA : DeviceType.CPU;
-        if (t.device_type != expected || t.dtype != ScalarType.Float64 || !t.is_contiguous() || t.device.index != _device.index)
-            throw new InvalidOperationException("internal: the CUDA kernels need contiguous float64 tensors on the problem's device");
-        return t.storage<double>().data_ptr() + (nint)(t.storage_offset() * sizeof(double));
+        if (CudaKernels.Emulator is null) CudaDriver.Fill(flag, 0, 2);
+        else *(ulong*)flag = 0;
+    }
+
+    private bool ReadFlag()
+    {
+        var at = _ws.Pointer(_flag);
+        uint word;
+        if (CudaKernels.Emulator is null) CudaDriver.Read(&word, at, sizeof(uint));
+        else word = *(uint*)at;
+        return word != 0;
     }
 }

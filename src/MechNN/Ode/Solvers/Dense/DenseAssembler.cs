@@ -14,6 +14,7 @@ internal static class DenseAssembler
 {
     public static (Tensor C, Tensor Beta) Assemble(OdeProblem p)
     {
+        p.EnsureValuesChecked();
         var spec = p.Spec;
         var layout = p.Layout;
         int T = p.StepCount, D = spec.Dims, E = spec.Equations, R1 = spec.Order + 1, S = spec.InitialSteps, K = spec.ConstrainedInitialOrders;

@@ -26,36 +26,37 @@ internal abstract class FusedKernelSystem(OdeProblem problem) : IFactorisedSyste
     public abstract bool MayBeIllPosed { get; }
     /// <summary>The solution of every member in float64: x (B, T·n) and ε (B).</summary>
     public abstract (Tensor X, Tensor Eps) Solution();
-    /// <summary>λ = M⁻¹g (refined) for g (B, T·n), gε (B), then the gradients c (B, T·E·n), b (B, T·E), iv (B, S·D·K), h (B, T−1).</summary>
-    protected abstract (Tensor C, Tensor B, Tensor Iv, Tensor H) KernelBackward(Tensor g, Tensor gEps);
 
     /// <exception cref="IllPosedSystemException">Some member is ill-posed or its solution not finite.</exception>
-    public (Tensor U, Tensor Eps) Solve()
+    public virtual (Tensor U, Tensor Eps) Solve()
     {
         var p = Problem;
         var (x, eps) = Solution();
-        if (MayBeIllPosed)
-        {
-            Wellposedness.Check(p, Info, MinPivot, Unpinned);
-            if (p.Spec.Epsilon) Wellposedness.CheckSchur(RelativeSchur, p.BatchShape);
-            Wellposedness.CheckFinite(x, p.BatchShape);
-        }
+        if (MayBeIllPosed) Verify(x);
         var dtype = p.Coefficients.dtype;
         return (x.reshape(p.SolutionShape).to_type(dtype), eps.reshape(p.BatchShape).to_type(dtype));
     }
 
-    public InputGradients Backward(Tensor gU, Tensor gEps, bool[] needs)
+    /// <summary>The detailed checks after a failed verdict: they name the ill-posed or non-finite members.</summary>
+    /// <param name="x">The solution (B, T·n).</param>
+    protected void Verify(Tensor x)
     {
         var p = Problem;
-        var l = p.Layout;
-        var (gc, gb, giv, gh) = KernelBackward(gU.reshape(p.BatchSize, -1), gEps.reshape(-1));
-        Tensor? Back(bool need, Tensor g, Tensor input, params long[] trailing) => need
-            ? Broadcasting.SumToShape(g.reshape(p.BatchShape.Concat(trailing).ToArray()), input.shape).to_type(input.dtype)
-            : null;
-        return new InputGradients(
-            Back(needs[0], gc, p.Coefficients, l.T, l.E, l.D, l.R1),
-            Back(needs[1], gb, p.Rhs, l.T, l.E),
-            needs[2] && l.S == 0 ? zeros_like(p.InitialValues) : Back(needs[2], giv, p.InitialValues, l.S, l.D, l.K),
-            Back(needs[3], gh, p.Steps, l.T - 1));
+        Wellposedness.Check(p, Info, MinPivot, Unpinned);
+        if (p.Spec.Epsilon) Wellposedness.CheckSchur(RelativeSchur, p.BatchShape);
+        Wellposedness.CheckFinite(x, p.BatchShape);
     }
+
+    public abstract InputGradients Backward(Tensor gU, Tensor gEps, bool[] needs);
+
+    /// <summary>The trailing shapes of coefficients, rhs, initial values and steps: (T, E, D, R+1), (T, E), (S, D, K), (T−1).</summary>
+    protected long[][] InputTrailing()
+    {
+        var l = Problem.Layout;
+        return [[l.T, l.E, l.D, l.R1], [l.T, l.E], [l.S, l.D, l.K], [l.T - 1]];
+    }
+
+    /// <summary>A (B, length) gradient in the shape of <paramref name="input"/> (summed over its broadcast axes) and its dtype.</summary>
+    protected Tensor ToInput(Tensor g, Tensor input, long[] trailing) =>
+        Broadcasting.SumToShape(g.reshape(Problem.BatchShape.Concat(trailing).ToArray()), input.shape).to_type(input.dtype);
 }

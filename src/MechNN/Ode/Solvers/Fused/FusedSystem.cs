@@ -48,6 +48,7 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
     /// <summary>Factorises and solves every member in one pass per pack (the factor is still hot in cache).</summary>
     public FusedSystem(OdeProblem p, int refinements) : base(p)
     {
+        p.EnsureValuesChecked();
         _refinements = refinements;
         _l = new FusedLayout(p.Layout);
         _batch = p.BatchSize;
@@ -538,11 +539,23 @@ internal sealed unsafe class FusedSystem : FusedKernelSystem
 
     // ---------------------------------------------------------------- backward
 
+    public override InputGradients Backward(Tensor gU, Tensor gEps, bool[] needs)
+    {
+        var p = Problem;
+        var (gc, gb, giv, gh) = KernelBackward(gU.reshape(p.BatchSize, -1), gEps.reshape(-1));
+        var trailing = InputTrailing();
+        Tensor? Back(int i, Tensor g, Tensor input) => needs[i] ? ToInput(g, input, trailing[i]) : null;
+        return new InputGradients(
+            Back(0, gc, p.Coefficients), Back(1, gb, p.Rhs),
+            needs[2] && _l.S == 0 ? zeros_like(p.InitialValues) : Back(2, giv, p.InitialValues),
+            Back(3, gh, p.Steps));
+    }
+
     /// <summary>
     /// The backward pass in one sweep per pack: λ = M⁻¹g (refined, g (B, T·n), gε (B)), then the full-batch gradients
     /// c (B, T·E·n), b (B, T·E), iv (B, S·D·K), h (B, T−1); see <see cref="Banded.BandedGradients"/>.
     /// </summary>
-    protected override (Tensor C, Tensor B, Tensor Iv, Tensor H) KernelBackward(Tensor g, Tensor gEps)
+    private (Tensor C, Tensor B, Tensor Iv, Tensor H) KernelBackward(Tensor g, Tensor gEps)
     {
         int T = _l.T, n = _l.N, E = _l.E, Tn = T * n, refinements = _refinements, lenC = T * E * n, lenIv = Math.Max(_lenIv, 1);
         Tensor rg = Rows(g), rge = Rows(gEps);

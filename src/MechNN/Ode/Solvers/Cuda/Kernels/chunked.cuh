@@ -325,7 +325,8 @@ template <int D_, int R1_, int WS>
 __device__ void chunkedForward(const Layout& L, const double* c, const double* b, const double* iv, const double* h,
                                double* d0, double* d1, double* d2, double* mv, double* z2, double* invSchur,
                                double* we, double* wf, double* sepD, double* sepO, double* sepC, double* ej, double* fq,
-                               double* sepG, double* sepCg, double* status, double* x, double* eps, double* r)
+                               double* sepG, double* sepCg, double* status, double* x, double* eps, double* r,
+                               unsigned int* flag)
 {
     long long m = blockIdx.x;
     Member<D_, R1_> s(L, m, c, b, iv, h, d0, d1, d2, mv, z2);
@@ -370,6 +371,7 @@ __device__ void chunkedForward(const Layout& L, const double* c, const double* b
         G st = view(status, m, L.B);
         st[0] = shared[0]; st[1] = shared[1]; st[2] = shared[2]; st[3] = relSchur;
         st[4] = verdict(L, st, finite);
+        if (st[4] != 0) atomicOr(flag, 1u);
         eps[m] = e;
     }
 }

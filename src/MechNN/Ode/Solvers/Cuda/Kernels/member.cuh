@@ -644,7 +644,8 @@ struct Member {
 // The host's whole check in one number per member (status row 4), so a healthy batch costs one read: 0 well-posed and
 // finite; 1 singular / not positive definite (as Wellposedness.Check decides: a failed or NaN pivot, or a suspicious one
 // that the structural test confirms); 2 ε undetermined (relative Schur complement ≤ 1e-13); 3 a non-finite solution.
-// Anything but 0 sends the host through Wellposedness for the exact message.
+// Anything but 0 also sets the batch's one flag word, which is all the host reads on the happy path; it then goes
+// through Wellposedness for the exact message.
 __device__ __forceinline__ double verdict(const Layout& L, G status, bool finite)
 {
     double info = status[0], mn = status[1];
@@ -664,11 +665,11 @@ __device__ __forceinline__ bool allFinite(G x, int from, int to)
 
 // ------------------------------------------------------------------ the per-member kernels' bodies
 
-// Factorise, solve and refine. x, r: (T·n, B); eps, invSchur: (B); status: (5, B), see verdict().
+// Factorise, solve and refine. x, r: (T·n, B); eps, invSchur: (B); status: (5, B), see verdict(); flag: one word.
 template <int D_, int R1_>
 __device__ void forwardKernel(const Layout& L, const double* c, const double* b, const double* iv, const double* h,
                               double* d0, double* d1, double* d2, double* mv, double* z2, double* invSchur,
-                              double* status, double* x, double* eps, double* r)
+                              double* status, double* x, double* eps, double* r, unsigned int* flag)
 {
     long long m = (long long)blockIdx.x * blockDim.x + threadIdx.x;
     if (m >= L.B) return;
@@ -687,6 +688,7 @@ __device__ void forwardKernel(const Layout& L, const double* c, const double* b,
     eps[m] = e;
     G st = view(status, m, L.B);
     st[4] = verdict(L, st, allFinite(xm, 0, s.T * s.n));
+    if (st[4] != 0) atomicOr(flag, 1u);
 }
 
 // λ = M⁻¹g (refined), then all input gradients. g, lam, r: (T·n, B); gEps: (B).

@@ -3,7 +3,8 @@
 //   layout.cuh         the parameter block (CudaLayout.cs) and one member's view of a (length, B) array,
 //   block_kernels.cuh  dense block kernels (Fused/BlockKernels.cs): Cholesky, substitutions, block products,
 //   member.cuh         one thread per batch member (Fused/FusedSystem.cs),
-//   chunked.cuh        one block of threads per member, parallel in time, for few members with many steps.
+//   chunked.cuh        one block of threads per member, parallel in time, for few members with many steps,
+//   io.cuh             gather (the caller's inputs → columns, values checked) and scatter (columns → the caller's rows).
 // Templated on the dimension count D and R+1 so that block loops unroll and small blocks live in registers; 0 means
 // "read it from the layout" (the generic instantiation).
 //
@@ -12,16 +13,20 @@
 // manifest's SHA-256 of every source file against the files.
 
 #include "chunked.cuh"
+#include "io.cuh"
+
+extern "C" __global__ void __launch_bounds__(256) mnn_gather(const GatherArgs A) { gatherKernel(A); }
+extern "C" __global__ void __launch_bounds__(256) mnn_scatter(const ScatterArgs A) { scatterKernel(A); }
 
 #define MNN_CHUNKED_ENTRIES(DD, RR, WS)                                                                                \
     extern "C" __global__ void __launch_bounds__(256) mnn_chunked##WS##_forward_d##DD##_r##RR(                        \
         const Layout L, const double* c, const double* b, const double* iv, const double* h, double* d0,            \
         double* d1, double* d2, double* mv, double* z2, double* invSchur, double* we, double* wf, double* sepD,      \
         double* sepO, double* sepC, double* ej, double* fq, double* sepG, double* sepCg, double* status, double* x,  \
-        double* eps, double* r)                                                                                        \
+        double* eps, double* r, unsigned int* flag)                                                                    \
     {                                                                                                                  \
         chunkedForward<DD, RR, WS>(L, c, b, iv, h, d0, d1, d2, mv, z2, invSchur, we, wf, sepD, sepO, sepC, ej, fq,    \
-                                   sepG, sepCg, status, x, eps, r);                                                    \
+                                   sepG, sepCg, status, x, eps, r, flag);                                              \
     }                                                                                                                  \
     extern "C" __global__ void __launch_bounds__(256) mnn_chunked##WS##_backward_d##DD##_r##RR(                       \
         const Layout L, const double* c, const double* b, const double* iv, const double* h, double* d0,            \
@@ -45,9 +50,9 @@ MNN_CHUNKED_ENTRIES(1, 4, 2)
     extern "C" __global__ void __launch_bounds__(128) mnn_forward_d##DD##_r##RR(                                     \
         const Layout L, const double* c, const double* b, const double* iv, const double* h, double* d0,          \
         double* d1, double* d2, double* mv, double* z2, double* invSchur, double* status, double* x, double* eps, \
-        double* r)                                                                                                   \
+        double* r, unsigned int* flag)                                                                               \
     {                                                                                                                \
-        forwardKernel<DD, RR>(L, c, b, iv, h, d0, d1, d2, mv, z2, invSchur, status, x, eps, r);                      \
+        forwardKernel<DD, RR>(L, c, b, iv, h, d0, d1, d2, mv, z2, invSchur, status, x, eps, r, flag);                \
     }                                                                                                                \
     extern "C" __global__ void __launch_bounds__(128) mnn_backward_d##DD##_r##RR(                                    \
         const Layout L, const double* c, const double* b, const double* iv, const double* h, double* d0,          \
