@@ -1,7 +1,8 @@
 // Where the time of one forward + backward solve goes on a GPU (docs/results/gpu-h200.md, issue 15): the host's wall
 // time through each phase of `bench solver`'s timed repetition, each phase ended by a device synchronisation, so the
 // differences between rows are what each phase adds. Public API only; the problems are bench solver's shapes.
-// usage: HostProfile [cuda|cpu] [reps] [config ...]      configs: lorenz kdv sine1000 long1k wide
+// usage: HostProfile [cuda|cpu] [reps] [config ...]      configs: lorenz kdv sine1000 long1k wide, and train: whole
+// steps of `bench train lorenz` (banded solver), timed alone, for a kernel profiler to count what one step launches.
 // HP_WARM=N sets the warm-up repetitions (20); HP_ONLY_FULL=1 runs only whole repetitions, for a kernel profiler:
 //   HP_WARM=3 HP_ONLY_FULL=1 ncu --clock-control none --metrics gpu__time_duration.sum --csv HostProfile cuda 2 lorenz
 using System.Diagnostics;
@@ -23,6 +24,15 @@ void Sync() { if (device.type == DeviceType.CUDA) cuda.synchronize(); }
 
 foreach (var name in names)
 {
+    if (name == "train")
+    {
+        using var step = new MechNN.Experiments.Speed.LorenzTrainingStep(MechNN.Experiments.Speed.LorenzStepSolver.Banded, device);
+        int warmSteps = int.TryParse(Environment.GetEnvironmentVariable("HP_WARM"), out var ws) ? ws : 5;
+        for (int i = 0; i < warmSteps; i++) step.Step();
+        var t = Enumerable.Range(0, reps).Select(_ => { var sw = Stopwatch.StartNew(); step.Step(); return sw.Elapsed.TotalMilliseconds; }).Order().ToList();
+        Console.WriteLine($"train lorenz (banded): median {t[t.Count / 2]:F3} ms, min {t[0]:F3} ms per optimisation step over {reps}");
+        continue;
+    }
     var (B, T, R, K) = shapes[name];
     var spec = OdeSpec.Smnn(R) with { InitialSteps = K > 0 ? 1 : 0, InitialOrders = Math.Max(1, K) };
     var g = manual_seed(20261123);

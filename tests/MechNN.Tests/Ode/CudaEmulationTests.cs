@@ -73,7 +73,7 @@ public unsafe class CudaEmulationTests
         int Size(string name) => ((delegate* unmanaged<int>)NativeLibrary.GetExport(Library.Value, name))();
         Assert.Equal(Marshal.SizeOf<CudaLayout>(), Size("mnn_emu_layout_size"));
         Assert.Equal(Marshal.SizeOf<GatherArgs>(), Size("mnn_emu_gather_size"));
-        Assert.Equal(Marshal.SizeOf<ScatterArgs>(), Size("mnn_emu_scatter_size"));
+        Assert.Equal(Marshal.SizeOf<TiledArgs>(), Size("mnn_emu_tiled_size"));
     }
 
     public static TheoryData<int, int, TopOrderRows, bool, int, int> Shapes() => new()
@@ -162,6 +162,27 @@ public unsafe class CudaEmulationTests
                 Assert.True(Problems.RelativeError(cuda[i], cpu[i]) < (i < 2 ? tolerance : 1e3 * tolerance),
                     $"{dtype}: output {i} differs by {Problems.RelativeError(cuda[i], cpu[i]):E2}");
         }
+    }
+
+    /// <summary>The tiled copies (32 members × 32 elements per thread block) on a batch and lengths that end inside a
+    /// tile in both directions: 37 members, 60 coefficients and 20 right-hand sides per member.</summary>
+    [CompilerFact]
+    public void EmulatedTiledCopiesCrossTileEdges()
+    {
+        var g = manual_seed(37);
+        var (spec, c, b, iv, h) = Problems.Random(g, batch: 37, T: 20, order: 2, dims: 1, initialSteps: 1, TopOrderRows.Central, epsilon: true);
+        var weight = randn(new long[] { 37, 20, 1, 3 }, dtype: ScalarType.Float64, generator: g);
+        Tensor[] Outputs(BandedBackend backend)
+        {
+            var leaves = new[] { c, b, iv!, h }.Select(x => x.detach().requires_grad_(true)).ToArray();
+            var solution = new BandedSolver { Backend = backend }.Solve(OdeProblem.Create(spec, leaves[0], leaves[1], leaves[2], leaves[3]));
+            ((solution.U * weight).sum() + solution.Epsilon.sum()).backward();
+            return leaves.Select(x => x.grad!).Prepend(solution.Epsilon).Prepend(solution.U).Select(x => x.detach()).ToArray();
+        }
+        var cpu = Outputs(BandedBackend.FusedCpu);
+        var cuda = Run(() => Outputs(BandedBackend.FusedCuda));
+        for (int i = 0; i < cpu.Length; i++)
+            Assert.True(Problems.RelativeError(cuda[i], cpu[i]) < (i < 2 ? 1e-9 : 1e-6), $"output {i} differs by {Problems.RelativeError(cuda[i], cpu[i]):E2}");
     }
 
     /// <summary>With the value checks left to the kernels (as for every CUDA tensor), a NaN or infinite input and a step

@@ -28,22 +28,24 @@ internal struct GatherArgs
     public int Count, Pad;
 }
 
-/// <summary>One destination of the scatter kernel (<c>struct Rows</c>).</summary>
+/// <summary>One array of a tiled copy (<c>struct Tiled</c>): the caller's contiguous (B, length) rows and the columns.</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal struct RowsArray
+internal struct TiledArray
 {
-    public IntPtr Cols, P;
+    public IntPtr Rows, Cols;
     public long Length;
-    public int F32, Pad;
+    public int F32, Positive;
 }
 
-/// <summary>The scatter kernel's parameter block (<c>struct ScatterArgs</c>): up to five destinations.</summary>
+/// <summary>The parameter block of the tiled gather and of the scatter (<c>struct TiledArgs</c>): up to five arrays.</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal struct ScatterArgs
+internal unsafe struct TiledArgs
 {
-    public const int Max = 5;
-    public RowsArray A0, A1, A2, A3, A4;
+    public const int Max = 5, Tile = 32;
+    public TiledArray A0, A1, A2, A3, A4;
+    public fixed long TileStart[Max + 1];
     public long B;
+    public IntPtr Flag;
     public int Count, Pad;
 }
 
@@ -100,10 +102,25 @@ internal static unsafe class CudaIo
         return true;
     }
 
-    /// <summary>A (B, length) row-major destination of the caller's dtype for the columns at <paramref name="cols"/>.</summary>
-    public static RowsArray Rows(IntPtr cols, Tensor to, long length) => new()
+    /// <summary>
+    /// The tiled kernels' view of <paramref name="s"/> when it is the common case: contiguous (B, length) rows with
+    /// nothing broadcast (the tiled copy reads both sides a warp-wide line at a time); false otherwise.
+    /// </summary>
+    public static bool TryRows(in StridedArray s, long batch, out TiledArray rows)
     {
-        Cols = cols, P = Address(to), Length = length, F32 = to.dtype == ScalarType.Float32 ? 1 : 0,
+        rows = default;
+        bool contiguousRows = batch == 1
+            ? s.Rank == 1 && s.BatchRank == 0 && s.Stride[0] == 1 || s.Length == 1 && s.Rank == 0
+            : s.BatchRank == 1 && (s.Length == 1 ? s.Rank == 1 && s.Stride[0] == 1 : s.Rank == 2 && s.Stride[1] == 1 && s.Stride[0] == s.Length);
+        if (!contiguousRows) return false;
+        rows = new TiledArray { Rows = s.P, Cols = s.Cols, Length = s.Length, F32 = s.F32, Positive = s.Positive };
+        return true;
+    }
+
+    /// <summary>A destination: the columns at <paramref name="cols"/> into the contiguous (B, length) rows of <paramref name="to"/>.</summary>
+    public static TiledArray Rows(IntPtr cols, Tensor to, long length) => new()
+    {
+        Cols = cols, Rows = Address(to), Length = length, F32 = to.dtype == ScalarType.Float32 ? 1 : 0,
     };
 
     /// <summary>Entry <paramref name="index"/> of a parameter block's sequential array fields.</summary>

@@ -91,16 +91,17 @@ internal sealed unsafe class CudaSystem : FusedKernelSystem
     public override (Tensor U, Tensor Eps) Solve()
     {
         var p = Problem;
+        var dtype = p.Coefficients.dtype;
+        var kind = CudaIo.Direct(dtype) ? dtype : ScalarType.Float64;
+        var device = p.Coefficients.device;
+        // Queued before the verdict is read, so this host work overlaps the solve; thrown away if the verdict fails.
+        Tensor u = empty(p.SolutionShape, dtype: kind, device: device), eps = empty(p.BatchShape, dtype: kind, device: device);
+        Scatter([CudaIo.Rows(_ws.Pointer(_x), u, _l.T * _l.N), CudaIo.Rows(_ws.Pointer(_eps), eps, 1)]);
         if (MayBeIllPosed)
         {
             p.EnsureValuesChecked();   // bad inputs are named as such first
             Verify(Solution().X);
         }
-        var dtype = p.Coefficients.dtype;
-        var kind = CudaIo.Direct(dtype) ? dtype : ScalarType.Float64;
-        var device = p.Coefficients.device;
-        Tensor u = empty(p.SolutionShape, dtype: kind, device: device), eps = empty(p.BatchShape, dtype: kind, device: device);
-        Scatter([CudaIo.Rows(_ws.Pointer(_x), u, _l.T * _l.N), CudaIo.Rows(_ws.Pointer(_eps), eps, 1)]);
         return kind == dtype ? (u, eps) : (u.to_type(dtype), eps.to_type(dtype));
     }
 
@@ -127,7 +128,7 @@ internal sealed unsafe class CudaSystem : FusedKernelSystem
         var inputs = new[] { p.Coefficients, p.Rhs, p.InitialValues, p.Steps };
         var columns = new[] { gc, gb, giv, gh };
         var results = new Tensor?[4];
-        var rows = new List<RowsArray>();
+        var rows = new List<TiledArray>();
         var reduce = new List<int>();
         for (int i = 0; i < 4; i++)
         {
@@ -163,50 +164,57 @@ internal sealed unsafe class CudaSystem : FusedKernelSystem
     }
 
     /// <summary>
-    /// The sources (tensor, trailing shape, destination array, steps?) as float64 columns of <paramref name="ws"/>, in
-    /// one launch that also sets the word at <paramref name="flag"/> on a non-finite value or a step that is not
-    /// positive. A source beyond the kernel's reach (another dtype, too many axes after merging) is copied first.
+    /// The sources (tensor, trailing shape, destination array, steps?) as float64 columns of <paramref name="ws"/>,
+    /// also setting the word at <paramref name="flag"/> on a non-finite value or a step that is not positive: the
+    /// contiguous (B, length) ones in one tiled launch, any others (broadcast, strided) in one strided launch. A source
+    /// beyond the kernels' reach (another dtype, too many axes after merging) is copied first.
     /// </summary>
     private void Gather(CudaWorkspace ws, IReadOnlyList<(Tensor X, long[] Trailing, int To, bool Steps)> sources, IntPtr flag)
     {
-        var args = new GatherArgs { B = _batch, Flag = flag, Count = sources.Count };
+        var strided = new GatherArgs { B = _batch, Flag = flag };
+        var rows = new List<TiledArray>();
         var keep = new List<Tensor>();
         long most = 0;
-        for (int k = 0; k < sources.Count; k++)
+        foreach (var (x, trailing, to, steps) in sources)
         {
-            var (x, trailing, to, steps) = sources[k];
             var batch = Problem.BatchShape;
-            ref var s = ref CudaIo.At(ref args.A0, k);
-            if (!CudaIo.TryDescribe(x, batch, trailing, ws.Pointer(to), steps, out s))
+            if (!CudaIo.TryDescribe(x, batch, trailing, ws.Pointer(to), steps, out var s))
             {
                 var copy = x.to_type(ScalarType.Float64).contiguous();
                 keep.Add(copy);
                 if (!CudaIo.TryDescribe(copy, batch, trailing, ws.Pointer(to), steps, out s))
                     throw new InvalidOperationException("internal: a contiguous float64 input must fit the gather kernel");
             }
+            if (CudaIo.TryRows(s, _batch, out var r)) { rows.Add(r); continue; }
+            CudaIo.At(ref strided.A0, strided.Count++) = s;
             most = Math.Max(most, s.Length * _batch);
         }
-        LaunchCopy("mnn_gather", &args, most);
+        if (rows.Count > 0) Tiled("mnn_gather_rows", rows, flag);
+        if (strided.Count > 0) LaunchCopy("mnn_gather", &strided, (uint)((most + CopyThreads - 1) / CopyThreads));
         GC.KeepAlive(keep);
     }
 
-    private void Scatter(IReadOnlyList<RowsArray> rows)
+    private void Scatter(IReadOnlyList<TiledArray> rows) => Tiled("mnn_scatter", rows, IntPtr.Zero);
+
+    /// <summary>One launch of a tiled copy: arrays one after another, one thread block per 32 × 32 tile.</summary>
+    private void Tiled(string name, IReadOnlyList<TiledArray> arrays, IntPtr flag)
     {
-        var args = new ScatterArgs { B = _batch, Count = rows.Count };
-        long most = 0;
-        for (int k = 0; k < rows.Count; k++)
+        var args = new TiledArgs { B = _batch, Flag = flag, Count = arrays.Count };
+        long tilesM = (_batch + TiledArgs.Tile - 1) / TiledArgs.Tile, start = 0;
+        for (int k = 0; k < arrays.Count; k++)
         {
-            CudaIo.At(ref args.A0, k) = rows[k];
-            most = Math.Max(most, rows[k].Length * _batch);
+            CudaIo.At(ref args.A0, k) = arrays[k];
+            args.TileStart[k] = start;
+            start += tilesM * ((arrays[k].Length + TiledArgs.Tile - 1) / TiledArgs.Tile);
         }
-        LaunchCopy("mnn_scatter", &args, most);
+        args.TileStart[arrays.Count] = start;
+        LaunchCopy(name, &args, (uint)start);
     }
 
-    private void LaunchCopy(string name, void* parameters, long elements)
+    private void LaunchCopy(string name, void* parameters, uint grid)
     {
         var args = stackalloc void*[1];
         args[0] = parameters;
-        uint grid = (uint)((elements + CopyThreads - 1) / CopyThreads);
         if (CudaKernels.Emulator is { } emulator) emulator(name, grid, CopyThreads, (IntPtr)args);
         else CudaDriver.Launch(CudaKernels.Function(_ordinal, name), grid, CopyThreads, args);
     }

@@ -16,7 +16,8 @@
 #include "io.cuh"
 
 extern "C" __global__ void __launch_bounds__(256) mnn_gather(const GatherArgs A) { gatherKernel(A); }
-extern "C" __global__ void __launch_bounds__(256) mnn_scatter(const ScatterArgs A) { scatterKernel(A); }
+extern "C" __global__ void __launch_bounds__(256) mnn_gather_rows(const TiledArgs A) { tiledKernel(A, true); }
+extern "C" __global__ void __launch_bounds__(256) mnn_scatter(const TiledArgs A) { tiledKernel(A, false); }
 
 #define MNN_CHUNKED_ENTRIES(DD, RR, WS)                                                                                \
     extern "C" __global__ void __launch_bounds__(256) mnn_chunked##WS##_forward_d##DD##_r##RR(                        \
