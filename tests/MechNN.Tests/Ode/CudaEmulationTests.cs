@@ -67,6 +67,33 @@ public unsafe class CudaEmulationTests
         finally { CudaKernels.Emulator = null; }
     }
 
+    /// <summary>U, ε and the gradients of the given inputs (float64) after one solve with <paramref name="backend"/> and
+    /// the loss Σ U·wU + Σ ε·wε; the inputs are cast to <paramref name="dtype"/> first, and the outputs must keep it.</summary>
+    private static Tensor[] SolveWithGradients(BandedBackend backend, OdeSpec spec, Tensor c, Tensor b, Tensor? iv, Tensor h,
+        Tensor weightU, Tensor? weightE = null, ScalarType dtype = ScalarType.Float64, int? steps = null)
+    {
+        var leaves = new[] { c, b, iv, h }.Select(x => x?.detach().to_type(dtype).requires_grad_(true)).ToArray();
+        var solution = new BandedSolver { Backend = backend }.Solve(OdeProblem.Create(spec, leaves[0]!, leaves[1]!, leaves[2], leaves[3]!, steps));
+        ((solution.U * weightU.to_type(dtype)).sum() + (weightE is null ? solution.Epsilon : solution.Epsilon * weightE.to_type(dtype)).sum()).backward();
+        var inputs = leaves.OfType<Tensor>().ToArray();
+        Assert.Equal(dtype, solution.U.dtype);
+        Assert.All(inputs, x => Assert.True(x.grad!.dtype == dtype && x.grad.shape.SequenceEqual(x.shape)));
+        return inputs.Select(x => x.grad!).Prepend(solution.Epsilon).Prepend(solution.U).Select(x => x.detach().to_type(ScalarType.Float64)).ToArray();
+    }
+
+    /// <summary>The emulated CUDA kernels against the fused CPU kernel: values (U, ε) within <paramref name="values"/>,
+    /// every gradient within <paramref name="gradients"/>. Without ε rows ε is 0 in both (a relative error of 0/0), so
+    /// <paramref name="epsilon"/> false skips it.</summary>
+    private static void AssertAgree(Func<BandedBackend, Tensor[]> outputs, double values, double gradients, string what = "", bool epsilon = true)
+    {
+        var cpu = outputs(BandedBackend.FusedCpu);
+        var cuda = Run(() => outputs(BandedBackend.FusedCuda));
+        for (int i = 0; i < cpu.Length; i++)
+            if (i != 1 || epsilon)
+                Assert.True(Problems.RelativeError(cuda[i], cpu[i]) < (i < 2 ? values : gradients),
+                    $"{what}{(i == 0 ? "u" : i == 1 ? "ε" : $"gradient {i - 2}")} differs by {Problems.RelativeError(cuda[i], cpu[i]):E2}");
+    }
+
     [CompilerFact]
     public void TheKernelsParameterBlockIsTheHostStruct()
     {
@@ -76,47 +103,37 @@ public unsafe class CudaEmulationTests
         Assert.Equal(Marshal.SizeOf<TiledArgs>(), Size("mnn_emu_tiled_size"));
     }
 
-    public static TheoryData<int, int, TopOrderRows, bool, int, int> Shapes() => new()
+    public static TheoryData<int, int, TopOrderRows, bool, int, int, int> Shapes() => new()
     {
-        // order, dims, top rows, ε, initial steps, steps: T = 9 → one thread per member; T = 300 → chunked (D = 1, R ≤ 3)
-        { 1, 1, TopOrderRows.Continuity, false, 1, 9 },
-        { 2, 1, TopOrderRows.Central, true, 1, 9 },
-        { 3, 1, TopOrderRows.None, false, 5, 9 },
-        { 4, 1, TopOrderRows.Continuity, true, 1, 9 },
-        { 2, 2, TopOrderRows.Central, true, 1, 9 },       // generic kernel (D = 2)
-        { 3, 3, TopOrderRows.Continuity, false, 0, 9 },   // generic kernel, no initial values
-        { 1, 1, TopOrderRows.Continuity, false, 1, 300 },
-        { 2, 1, TopOrderRows.Continuity, false, 1, 300 },
-        { 2, 1, TopOrderRows.Continuity, true, 1, 300 },
-        { 2, 1, TopOrderRows.Central, false, 0, 300 },
-        { 2, 1, TopOrderRows.Central, true, 0, 300 },
-        { 3, 1, TopOrderRows.Central, true, 1, 300 },
-        { 3, 1, TopOrderRows.None, false, 1, 300 },
-        { 4, 1, TopOrderRows.Continuity, false, 1, 300 },  // R = 4: per-member kernel even when long (see HasChunked)
-        { 4, 1, TopOrderRows.Central, true, 1, 300 },
+        // order, dims, top rows, ε, initial steps, steps, batch: T = 9 → one thread per member; T = 300 → chunked (D = 1,
+        // R ≤ 3); 37 members × 60 coefficients end inside the tiled copies' 32 × 32 tiles in both directions
+        { 1, 1, TopOrderRows.Continuity, false, 1, 9, 2 },
+        { 2, 1, TopOrderRows.Central, true, 1, 9, 2 },
+        { 3, 1, TopOrderRows.None, false, 5, 9, 2 },
+        { 4, 1, TopOrderRows.Continuity, true, 1, 9, 2 },
+        { 2, 2, TopOrderRows.Central, true, 1, 9, 2 },       // generic kernel (D = 2)
+        { 3, 3, TopOrderRows.Continuity, false, 0, 9, 2 },   // generic kernel, no initial values
+        { 1, 1, TopOrderRows.Continuity, false, 1, 300, 2 },
+        { 2, 1, TopOrderRows.Continuity, false, 1, 300, 2 },
+        { 2, 1, TopOrderRows.Continuity, true, 1, 300, 2 },
+        { 2, 1, TopOrderRows.Central, false, 0, 300, 2 },
+        { 2, 1, TopOrderRows.Central, true, 0, 300, 2 },
+        { 3, 1, TopOrderRows.Central, true, 1, 300, 2 },
+        { 3, 1, TopOrderRows.None, false, 1, 300, 2 },
+        { 4, 1, TopOrderRows.Continuity, false, 1, 300, 2 },  // R = 4: per-member kernel even when long (see HasChunked)
+        { 4, 1, TopOrderRows.Central, true, 1, 300, 2 },
+        { 2, 1, TopOrderRows.Central, true, 1, 20, 37 },
     };
 
     [CompilerTheory]
     [MemberData(nameof(Shapes))]
-    public void EmulatedCudaKernelsMatchTheCpuKernel(int order, int dims, TopOrderRows top, bool epsilon, int initialSteps, int steps)
+    public void EmulatedCudaKernelsMatchTheCpuKernel(int order, int dims, TopOrderRows top, bool epsilon, int initialSteps, int steps, int batch)
     {
         var g = manual_seed(100 * order + 10 * dims + steps + (epsilon ? 7 : 0));
-        var (spec, c, b, iv, h) = Problems.Random(g, batch: 2, T: steps, order, dims, initialSteps, top, epsilon);
-        var weightU = randn(new long[] { 2, steps, dims, order + 1 }, dtype: ScalarType.Float64, generator: g);
-        var weightE = randn(new long[] { 2 }, dtype: ScalarType.Float64, generator: g);
-        Tensor[] Outputs(BandedBackend backend)
-        {
-            var leaves = new[] { c, b, h, iv }.OfType<Tensor>().Select(x => x.detach().requires_grad_(true)).ToArray();
-            var solution = new BandedSolver { Backend = backend }.Solve(OdeProblem.Create(spec, leaves[0], leaves[1], iv is null ? null : leaves[3], leaves[2]));
-            ((solution.U * weightU).sum() + (solution.Epsilon * weightE).sum()).backward();
-            return leaves.Select(x => x.grad!).Prepend(solution.Epsilon).Prepend(solution.U).Select(x => x.detach()).ToArray();
-        }
-        var cpu = Outputs(BandedBackend.FusedCpu);
-        var cuda = Run(() => Outputs(BandedBackend.FusedCuda));
-        Assert.True(Problems.RelativeError(cuda[0], cpu[0]) < 1e-9, $"u differs by {Problems.RelativeError(cuda[0], cpu[0]):E2}");
-        if (epsilon) Assert.True(Problems.RelativeError(cuda[1], cpu[1]) < 1e-9, $"ε differs by {Problems.RelativeError(cuda[1], cpu[1]):E2}");
-        for (int i = 2; i < cpu.Length; i++)
-            Assert.True(Problems.RelativeError(cuda[i], cpu[i]) < 1e-6, $"gradient {i - 2} differs by {Problems.RelativeError(cuda[i], cpu[i]):E2}");
+        var (spec, c, b, iv, h) = Problems.Random(g, batch, T: steps, order, dims, initialSteps, top, epsilon);
+        var weightU = randn(new long[] { batch, steps, dims, order + 1 }, dtype: ScalarType.Float64, generator: g);
+        var weightE = randn(new long[] { batch }, dtype: ScalarType.Float64, generator: g);
+        AssertAgree(backend => SolveWithGradients(backend, spec, c, b, iv, h, weightU, weightE), 1e-9, 1e-6, epsilon: epsilon);
     }
 
     [CompilerTheory]
@@ -131,69 +148,37 @@ public unsafe class CudaEmulationTests
         Assert.Equal(new long[] { 1, 2 }, ex.Members);
     }
 
+    /// <summary>Steps that take each kernel path for R = 2: 9 one thread per member, 300 chunked.</summary>
+    public static TheoryData<int> BothPaths() => new() { 9, 300 };
+
+    /// <summary>Random second-order problems with one initial step and continuity rows.</summary>
+    private static (OdeSpec Spec, Tensor C, Tensor B, Tensor? Iv, Tensor H) SecondOrder(Generator g, int batch, int steps, bool epsilon) =>
+        Problems.Random(g, batch, T: steps, order: 2, dims: 1, initialSteps: 1, TopOrderRows.Continuity, epsilon);
+
     /// <summary>The gather kernel reads the caller's tensors as they are: broadcast along the batch and step axes,
     /// not contiguous (a transposed view), float32; the scatter kernel writes float32 outputs and gradients, and
     /// broadcast inputs' gradients are summed down. All against the fused CPU kernel on the same inputs.</summary>
     [CompilerTheory]
-    [InlineData(9)]
-    [InlineData(300)]
+    [MemberData(nameof(BothPaths))]
     public void EmulatedCudaKernelsReadBroadcastStridedAndFloat32Inputs(int steps)
     {
         var g = manual_seed(steps + 1);
-        var (spec, c, b, iv, h) = Problems.Random(g, batch: 3, T: steps, order: 2, dims: 1, initialSteps: 1, TopOrderRows.Continuity, epsilon: true);
+        var (spec, c, b, iv, h) = SecondOrder(g, batch: 3, steps, epsilon: true);
         var shared = c[0].unsqueeze(0);                                       // (1, T, 1, 1, 3): one coefficient set for all
         var rhs = b.transpose(0, 1).contiguous().transpose(0, 1);             // (3, T, 1) with batch stride 1: not contiguous
         var step = h[0, 0].reshape(1);                                        // one step for every member and gap
         var weight = randn(new long[] { 3, steps, 1, 3 }, dtype: ScalarType.Float64, generator: g);
-        Tensor[] Outputs(BandedBackend backend, ScalarType dtype)
-        {
-            var leaves = new[] { shared, rhs, iv!, step }.Select(x => x.detach().to_type(dtype).requires_grad_(true)).ToArray();
-            var solution = new BandedSolver { Backend = backend }.Solve(OdeProblem.Create(spec, leaves[0], leaves[1], leaves[2], leaves[3], steps));
-            ((solution.U * weight.to_type(dtype)).sum() + solution.Epsilon.sum()).backward();
-            Assert.Equal(dtype, solution.U.dtype);
-            Assert.True(leaves.All(x => x.grad!.dtype == dtype && x.grad.shape.SequenceEqual(x.shape)));
-            return leaves.Select(x => x.grad!).Prepend(solution.Epsilon).Prepend(solution.U).Select(x => x.detach().to_type(ScalarType.Float64)).ToArray();
-        }
         foreach (var (dtype, tolerance) in new[] { (ScalarType.Float64, 1e-9), (ScalarType.Float32, 1e-5) })
-        {
-            var cpu = Outputs(BandedBackend.FusedCpu, dtype);
-            var cuda = Run(() => Outputs(BandedBackend.FusedCuda, dtype));
-            for (int i = 0; i < cpu.Length; i++)
-                Assert.True(Problems.RelativeError(cuda[i], cpu[i]) < (i < 2 ? tolerance : 1e3 * tolerance),
-                    $"{dtype}: output {i} differs by {Problems.RelativeError(cuda[i], cpu[i]):E2}");
-        }
-    }
-
-    /// <summary>The tiled copies (32 members × 32 elements per thread block) on a batch and lengths that end inside a
-    /// tile in both directions: 37 members, 60 coefficients and 20 right-hand sides per member.</summary>
-    [CompilerFact]
-    public void EmulatedTiledCopiesCrossTileEdges()
-    {
-        var g = manual_seed(37);
-        var (spec, c, b, iv, h) = Problems.Random(g, batch: 37, T: 20, order: 2, dims: 1, initialSteps: 1, TopOrderRows.Central, epsilon: true);
-        var weight = randn(new long[] { 37, 20, 1, 3 }, dtype: ScalarType.Float64, generator: g);
-        Tensor[] Outputs(BandedBackend backend)
-        {
-            var leaves = new[] { c, b, iv!, h }.Select(x => x.detach().requires_grad_(true)).ToArray();
-            var solution = new BandedSolver { Backend = backend }.Solve(OdeProblem.Create(spec, leaves[0], leaves[1], leaves[2], leaves[3]));
-            ((solution.U * weight).sum() + solution.Epsilon.sum()).backward();
-            return leaves.Select(x => x.grad!).Prepend(solution.Epsilon).Prepend(solution.U).Select(x => x.detach()).ToArray();
-        }
-        var cpu = Outputs(BandedBackend.FusedCpu);
-        var cuda = Run(() => Outputs(BandedBackend.FusedCuda));
-        for (int i = 0; i < cpu.Length; i++)
-            Assert.True(Problems.RelativeError(cuda[i], cpu[i]) < (i < 2 ? 1e-9 : 1e-6), $"output {i} differs by {Problems.RelativeError(cuda[i], cpu[i]):E2}");
+            AssertAgree(backend => SolveWithGradients(backend, spec, shared, rhs, iv, step, weight, dtype: dtype, steps: steps), tolerance, 1e3 * tolerance, $"{dtype}: ");
     }
 
     /// <summary>With the value checks left to the kernels (as for every CUDA tensor), a NaN or infinite input and a step
     /// that is not positive still surface as the input error that names the member, on both kernel paths.</summary>
     [CompilerTheory]
-    [InlineData(9)]
-    [InlineData(300)]
+    [MemberData(nameof(BothPaths))]
     public void EmulatedCudaKernelsRefuseBadInputValuesByName(int steps)
     {
-        var g = manual_seed(steps + 2);
-        var (spec, c, b, iv, h) = Problems.Random(g, batch: 4, T: steps, order: 2, dims: 1, initialSteps: 1, TopOrderRows.Continuity, epsilon: false);
+        var (spec, c, b, iv, h) = SecondOrder(manual_seed(steps + 2), batch: 4, steps, epsilon: false);
         OdeInputException Refused(Tensor cc, Tensor bb, Tensor ii, Tensor hh) => Run(() => Assert.Throws<OdeInputException>(() =>
             new BandedSolver { Backend = BandedBackend.FusedCuda }.Solve(OdeProblem.Create(spec, cc, bb, ii, hh, null, deferValueChecks: true))));
         var nan = b.clone(); nan[2, 5, 0] = double.NaN;
