@@ -1,5 +1,5 @@
 // Runs the kernels of Cuda/Kernels/mnn_kernels.cu on the CPU for the tests: mnn_emu_launch(name, grid, block, args) mirrors
-// cuLaunchKernel (args[0] points at the parameter block — a Layout, GatherArgs or TiledArgs — args[1..] at host pointers).
+// cuLaunchKernel (args[0] points at the parameter block — a Layout, GatherArgs, TiledArgs or AdamArgs — args[1..] at host pointers).
 #include "cuda_shim.h"
 #include <cstring>
 #include <thread>
@@ -30,7 +30,7 @@ struct Entry { const char* name; void (*run)(void**); };
 #define CHUNKED(D, R, W) KERNEL(mnn_chunked##W##_forward_d##D##_r##R), KERNEL(mnn_chunked##W##_backward_d##D##_r##R)
 const Entry entries[] = {
     PER_MEMBER(0, 0), PER_MEMBER(1, 2), PER_MEMBER(1, 3), PER_MEMBER(1, 4), PER_MEMBER(1, 5),
-    KERNEL(mnn_gather), KERNEL(mnn_gather_rows), KERNEL(mnn_scatter),
+    KERNEL(mnn_gather), KERNEL(mnn_gather_rows), KERNEL(mnn_scatter), KERNEL(mnn_adam),
     CHUNKED(1, 2, 1), CHUNKED(1, 3, 1), CHUNKED(1, 4, 1), CHUNKED(1, 3, 2), CHUNKED(1, 4, 2),
 };
 }
@@ -38,6 +38,7 @@ const Entry entries[] = {
 extern "C" int mnn_emu_layout_size() { return (int)sizeof(Layout); }
 extern "C" int mnn_emu_gather_size() { return (int)sizeof(GatherArgs); }
 extern "C" int mnn_emu_tiled_size() { return (int)sizeof(TiledArgs); }
+extern "C" int mnn_emu_adam_size() { return (int)sizeof(AdamArgs); }
 
 // 0: launched and finished; 1: unknown kernel.
 extern "C" int mnn_emu_launch(const char* name, unsigned grid, unsigned block, void** args)

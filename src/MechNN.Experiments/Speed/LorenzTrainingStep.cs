@@ -38,7 +38,7 @@ public sealed class LorenzTrainingStep : IDisposable
     private readonly PolynomialLibrary _library = new(States, 2);
     private readonly OdeSpec _spec = new(2) { InitialSteps = 1, InitialOrders = 1, Gamma = 0.05, Alpha = 0 };
     private readonly FrozenOde? _frozen;
-    private readonly optim.Optimizer _adam;
+    private readonly Adam _adam;
     private readonly Generator _batches;
     private readonly int _batch;
 
@@ -84,7 +84,7 @@ public sealed class LorenzTrainingStep : IDisposable
         var u = SolveU(rhs, v0).permute(0, 2, 1);                                        // (B, 50, 3)
         var loss = (u - x).square().mean() + (v - x).square().mean();
         loss.backward();
-        _adam.step();
+        MechNN.Training.AdamStep.Apply(_adam);
         return loss.item<double>();
     }
 

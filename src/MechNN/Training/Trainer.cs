@@ -102,7 +102,7 @@ public sealed class Trainer
                     value.backward();
                     if (replicas is not null)
                         (value, stop) = Distributed.ReplicaSync.AllReduce(replicas, _parameters, value, cancellation.IsCancellationRequested);
-                    adam.step();
+                    AdamStep.Apply(adam);
                     using var noGrad = no_grad();
                     var detached = value.detach().to_type(ScalarType.Float64).reshape(1);
                     if (sum is null) { sum = detached.clone(); sum.MoveToOuterDisposeScope(); }

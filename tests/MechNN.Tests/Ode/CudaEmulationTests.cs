@@ -7,6 +7,7 @@ using MechNN.Ode;
 using MechNN.Ode.Solvers.Banded;
 using MechNN.Ode.Solvers.Cuda;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MechNN.Tests.Ode;
@@ -101,6 +102,7 @@ public unsafe class CudaEmulationTests
         Assert.Equal(Marshal.SizeOf<CudaLayout>(), Size("mnn_emu_layout_size"));
         Assert.Equal(Marshal.SizeOf<GatherArgs>(), Size("mnn_emu_gather_size"));
         Assert.Equal(Marshal.SizeOf<TiledArgs>(), Size("mnn_emu_tiled_size"));
+        Assert.Equal(Marshal.SizeOf<MechNN.Training.AdamArgs>(), Size("mnn_emu_adam_size"));
     }
 
     public static TheoryData<int, int, TopOrderRows, bool, int, int, int> Shapes() => new()
@@ -189,5 +191,49 @@ public unsafe class CudaEmulationTests
         Assert.Contains("steps must be positive: batch member [3] has step 4", Refused(c, b, iv, negative).Message);
         // The same problem with good values solves.
         Run(() => new BandedSolver { Backend = BandedBackend.FusedCuda }.Solve(OdeProblem.Create(spec, c, b, iv, h, null, deferValueChecks: true)));
+    }
+
+    /// <summary>The one-launch Adam kernel against TorchSharp's <c>adam.step()</c> on copies of the same parameters: two
+    /// parameter groups (other learning rate, L2 weight decay), 30 tensors (two launches), one tensor without a gradient
+    /// (skipped by both, its step count unchanged), three steps; float64 to rounding, float32 to its precision.</summary>
+    [CompilerTheory]
+    [InlineData(ScalarType.Float64, 1e-13)]
+    [InlineData(ScalarType.Float32, 1e-5)]
+    public void EmulatedAdamKernelStepsLikeTorchSharpsAdam(ScalarType dtype, double tolerance)
+    {
+        var g = manual_seed(5);
+        var shapes = Enumerable.Range(0, 30).Select(i => new long[] { 1 + i % 7, 1 + 37 * (i % 3) }).ToArray();
+        var start = shapes.Select(s => randn(s, dtype: ScalarType.Float64, generator: g).to_type(dtype)).ToArray();
+        var grads = Enumerable.Range(0, 3).Select(_ => shapes.Select(s => randn(s, dtype: ScalarType.Float64, generator: g).to_type(dtype)).ToArray()).ToArray();
+        (Parameter[] P, Adam Adam) Make()
+        {
+            var p = start.Select(x => new Parameter(x.clone())).ToArray();
+            var groups = new[]
+            {
+                new Adam.ParamGroup(p.Take(20), lr: 1e-2),
+                new Adam.ParamGroup(p.Skip(20), lr: 3e-3, weight_decay: 0.1),
+            };
+            return (p, optim.Adam(groups, lr: 1e-3));
+        }
+        var (pa, reference) = Make();
+        var (pb, fused) = Make();
+        for (int step = 0; step < 3; step++)
+            foreach (var (p, adam, run) in new[] { (pa, reference, (Action)(() => reference.step())), (pb, fused, () => Run(() => { MechNN.Training.AdamStep.Apply(fused); return 0; })) })
+            {
+                adam.zero_grad();
+                for (int i = 0; i < p.Length; i++)
+                    if (i != 4) p[i].grad = grads[step][i].clone();
+                run();
+            }
+        var sa = reference.state_dict().State.Cast<Adam.State>().ToArray();
+        var sb = fused.state_dict().State.Cast<Adam.State>().ToArray();
+        for (int i = 0; i < pa.Length; i++)
+        {
+            Assert.Equal(sa[i].step, sb[i].step);
+            foreach (var (a, b) in new[] { (pa[i], pb[i]), (sa[i].exp_avg, sb[i].exp_avg), (sa[i].exp_avg_sq, sb[i].exp_avg_sq) })
+                Assert.True(Problems.RelativeError(b.to_type(ScalarType.Float64), a.to_type(ScalarType.Float64)) < tolerance, $"tensor {i} differs by {Problems.RelativeError(b.to_type(ScalarType.Float64), a.to_type(ScalarType.Float64)):E2}");
+        }
+        Assert.Equal(0, sb[4].step);
+        Assert.Equal(0.0, Problems.MaxAbs((pb[4] - start[4]).to_type(ScalarType.Float64)));
     }
 }

@@ -64,7 +64,7 @@ public class CudaKernelTests
                 Assert.True(param.Success, $"{name} is not in the PTX");
                 Assert.Equal(size, int.Parse(param.Groups[1].Value));
             }
-        foreach (var (name, bytes) in new[] { ("mnn_gather", Marshal.SizeOf<GatherArgs>()), ("mnn_gather_rows", Marshal.SizeOf<TiledArgs>()), ("mnn_scatter", Marshal.SizeOf<TiledArgs>()) })
+        foreach (var (name, bytes) in new[] { ("mnn_gather", Marshal.SizeOf<GatherArgs>()), ("mnn_gather_rows", Marshal.SizeOf<TiledArgs>()), ("mnn_scatter", Marshal.SizeOf<TiledArgs>()), ("mnn_adam", Marshal.SizeOf<MechNN.Training.AdamArgs>()) })
         {
             var param = Regex.Match(Ptx, $@"\.entry {name}\(\s*\.param \.align 8 \.b8 {name}_param_0\[(\d+)\]");
             Assert.True(param.Success, $"{name} is not in the PTX");

@@ -4,7 +4,8 @@
 //   block_kernels.cuh  dense block kernels (Fused/BlockKernels.cs): Cholesky, substitutions, block products,
 //   member.cuh         one thread per batch member (Fused/FusedSystem.cs),
 //   chunked.cuh        one block of threads per member, parallel in time, for few members with many steps,
-//   io.cuh             gather (the caller's inputs → columns, values checked) and scatter (columns → the caller's rows).
+//   io.cuh             gather (the caller's inputs → columns, values checked) and scatter (columns → the caller's rows),
+//   adam.cuh           Adam's update of many parameter tensors in one launch (Training/AdamStep.cs).
 // Templated on the dimension count D and R+1 so that block loops unroll and small blocks live in registers; 0 means
 // "read it from the layout" (the generic instantiation).
 //
@@ -14,6 +15,9 @@
 
 #include "chunked.cuh"
 #include "io.cuh"
+#include "adam.cuh"
+
+extern "C" __global__ void __launch_bounds__(256) mnn_adam(const AdamArgs A) { adamKernel(A); }
 
 extern "C" __global__ void __launch_bounds__(256) mnn_gather(const GatherArgs A) { gatherKernel(A); }
 extern "C" __global__ void __launch_bounds__(256) mnn_gather_rows(const TiledArgs A) { tiledKernel(A, true); }
