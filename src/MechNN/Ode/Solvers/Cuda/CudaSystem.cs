@@ -7,11 +7,11 @@ namespace MechNN.Ode.Solvers.Cuda;
 
 /// <summary>
 /// The fused GPU solve: mnn_kernels.cu does what <see cref="FusedSystem"/> does on (length, B) arrays (member index
-/// fastest, so warps read consecutive addresses). A forward is four driver calls and one wait: gather (the caller's
-/// inputs into columns, their values checked), one launch that factorises, solves and refines every member, one read
-/// of the batch's verdict word, scatter (the solution into the caller's layout and dtype); the backward is gather,
-/// one launch, scatter. Torch ops run only to allocate, and on the slow paths (a failed verdict, broadcast inputs'
-/// gradients). Many members: one thread per member. Few members with many steps: one thread block per member, its
+/// fastest, so warps read consecutive addresses). A forward is one allocation and five driver calls, one of them a
+/// wait: zero the batch's verdict word, gather (the caller's inputs into columns, their values checked), one launch
+/// that factorises, solves and refines every member, scatter (the solution into the caller's layout and dtype), read
+/// the verdict word; the backward is gather, one launch, scatter. Torch ops run only to allocate, and on the slow paths
+/// (a failed verdict, broadcast inputs' gradients). Many members: one thread per member. Few members with many steps: one thread block per member, its
 /// threads splitting the steps into chunks joined by a separator system (<see cref="Chunks"/> &gt; 0), so the
 /// dependent chain is O(T/P + P).
 /// </summary>
