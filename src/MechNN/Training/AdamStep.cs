@@ -83,12 +83,7 @@ public static unsafe class AdamStep
         if (blocks == 0) return;
         var launch = stackalloc void*[1];
         launch[0] = &args;
-        if (CudaKernels.Emulator is { } emulator) emulator("mnn_adam", (uint)blocks, Threads, (IntPtr)launch);
-        else
-        {
-            int ordinal = Math.Max(0, (int)items[0].P.device.index);
-            CudaDriver.Launch(CudaKernels.Function(ordinal, "mnn_adam"), (uint)blocks, Threads, launch);
-        }
+        CudaKernels.Launch(Math.Max(0, (int)items[0].P.device.index), "mnn_adam", (uint)blocks, Threads, launch);
         GC.KeepAlive(items);
     }
 }

@@ -27,6 +27,14 @@ internal static class CudaKernels
     /// </summary>
     internal static Action<string, uint, uint, IntPtr>? Emulator { get; set; }
 
+    /// <summary>Launches kernel <paramref name="name"/> on device <paramref name="ordinal"/> (legacy default stream), or runs
+    /// it in the test <see cref="Emulator"/> when one is set; <paramref name="args"/> holds one pointer per parameter.</summary>
+    public static unsafe void Launch(int ordinal, string name, uint grid, uint block, void** args)
+    {
+        if (Emulator is { } emulator) emulator(name, grid, block, (IntPtr)args);
+        else CudaDriver.Launch(Function(ordinal, name), grid, block, args);
+    }
+
     /// <summary>True when the driver is present and the problem shape fits the kernels.</summary>
     public static bool Supports(RowLayout layout) => CudaLayout.Fits(layout) && CudaDriver.Available;
 

@@ -77,10 +77,7 @@ internal sealed unsafe class CudaSystem : FusedKernelSystem
         };
         if (_l.S > 0) sources.Add((p.InitialValues, trailing[2], _iv, false));
         Gather(_ws, sources, _ws.Pointer(_flag));
-        var arrays = new List<int> { _c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur };
-        if (Chunks > 0) arrays.AddRange(_chunkState);
-        arrays.AddRange([_status, _x, _eps, _r, _flag]);
-        Launch(Chunks > 0 ? ChunkedKind("forward") : "forward", arrays.Select(_ws.Pointer).ToArray());
+        Launch(Chunks > 0 ? ChunkedKind("forward") : "forward", FactorArrays().Concat(new[] { _status, _x, _eps, _r, _flag }.Select(_ws.Pointer)).ToArray());
     }
 
     public override (Tensor X, Tensor Eps) Solution() => (_ws.View(_x).t(), _ws.View(_eps).reshape(-1));
@@ -117,11 +114,8 @@ internal sealed unsafe class CudaSystem : FusedKernelSystem
         ws.Allocate();
         long[] solution = [T, _l.D, _l.R1];
         Gather(ws, [(gU, solution, g, false), (gEps, [], ge, false)], ws.Pointer(flag));
-        var arrays = new List<int> { _c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur };
-        if (Chunks > 0) arrays.AddRange(_chunkState);
-        arrays.AddRange([_x, _eps]);
-        var pointers = arrays.Select(_ws.Pointer)
-            .Concat(new[] { ws.Pointer(g), ws.Pointer(ge), ws.Pointer(lam), _ws.Pointer(_r), ws.Pointer(gc), ws.Pointer(gb), ws.Pointer(giv), ws.Pointer(gh) });
+        var pointers = FactorArrays().Concat(new[] { _ws.Pointer(_x), _ws.Pointer(_eps), ws.Pointer(g), ws.Pointer(ge), ws.Pointer(lam),
+            _ws.Pointer(_r), ws.Pointer(gc), ws.Pointer(gb), ws.Pointer(giv), ws.Pointer(gh) });
         Launch(Chunks > 0 ? ChunkedKind("backward") : "backward", pointers.ToArray());
 
         var trailing = InputTrailing();
@@ -147,6 +141,10 @@ internal sealed unsafe class CudaSystem : FusedKernelSystem
         foreach (var i in reduce) results[i] = ToInput(results[i]!, inputs[i], trailing[i]);
         return new InputGradients(results[0], results[1], results[2], results[3]);
     }
+
+    /// <summary>The parameters both passes start with: inputs, factorisation, and the chunked path's separator state.</summary>
+    private IEnumerable<IntPtr> FactorArrays() =>
+        new[] { _c, _b, _iv, _h, _d0, _d1, _d2, _mv, _z2, _invSchur }.Concat(_chunkState).Select(_ws.Pointer);
 
     /// <summary>chunked1_… (separators of one step) or chunked2_… (two steps: central rows couple two steps apart).</summary>
     private string ChunkedKind(string pass) => $"chunked{(_l.Central ? 2 : 1)}_{pass}";
@@ -215,15 +213,11 @@ internal sealed unsafe class CudaSystem : FusedKernelSystem
     {
         var args = stackalloc void*[1];
         args[0] = parameters;
-        if (CudaKernels.Emulator is { } emulator) emulator(name, grid, CopyThreads, (IntPtr)args);
-        else CudaDriver.Launch(CudaKernels.Function(_ordinal, name), grid, CopyThreads, args);
+        CudaKernels.Launch(_ordinal, name, grid, CopyThreads, args);
     }
 
     private void Launch(string kind, IntPtr[] pointers)
     {
-        var name = CudaKernels.EntryName(kind, _l.Source);
-        var emulator = CudaKernels.Emulator;
-        var function = emulator is null ? CudaKernels.Function(_ordinal, name) : IntPtr.Zero;
         bool chunked = kind.StartsWith("chunked", StringComparison.Ordinal);
         var layout = _layout;
         var args = stackalloc void*[pointers.Length + 1];
@@ -233,8 +227,7 @@ internal sealed unsafe class CudaSystem : FusedKernelSystem
             for (int i = 0; i < pointers.Length; i++) args[i + 1] = &p[i];
             var (grid, block) = chunked ? ((uint)_batch, (uint)Chunks)
                 : ((uint)((_batch + CudaKernels.ThreadsPerBlock - 1) / CudaKernels.ThreadsPerBlock), (uint)CudaKernels.ThreadsPerBlock);
-            if (emulator is not null) emulator(name, grid, block, (IntPtr)args);
-            else CudaDriver.Launch(function, grid, block, args);
+            CudaKernels.Launch(_ordinal, CudaKernels.EntryName(kind, _l.Source), grid, block, args);
         }
     }
 
