@@ -52,10 +52,12 @@ foreach (var name in systems)
                 Console.WriteLine($"  seed {seed}: threshold {(model.Settings.TryGetValue("threshold", out var th) ? th : double.NaN)}; " + string.Join("  ", Enumerable.Range(0, truth.Length).SelectMany(d => Enumerable.Range(0, truth[d].Length)
                     .Where(f => (truth[d][f] == 0) != (model.Coefficients[d][f] == 0)).Select(f => $"eq {d} term {f}: {model.Coefficients[d][f]:G4} (true {truth[d][f]:G4})"))));
             if (Environment.GetEnvironmentVariable("SHOW") == "2") Console.WriteLine($"  seed {seed}: err {s.MaxRelativeError:P2} change {(model.Settings.TryGetValue("refitChange", out var ch) ? ch : double.NaN):P2} kept {(model.Settings.TryGetValue("refitKept", out var kq) ? kq : double.NaN)}");
+            if (Environment.GetEnvironmentVariable("SHOW") == "4") Console.WriteLine($"  seed {seed}: err {s.MaxRelativeError:P2} refit {string.Join(" ", new[] { "trajectoryRefit", "refitIterations", "refitCostRatio", "refitPruned" }.Select(k => model.Settings.TryGetValue(k, out var v) ? $"{k}={v:G4}" : ""))}");
             errs.Add(s.MaxRelativeError); if (s.Wrong == 0 && s.Missing == 0) exact++;
             win = $"w{model.Settings["window"]}/{model.Settings["stride"]}" + (model.Settings.TryGetValue("refitWindow", out var rw) ? $"r{rw}" : "");
             if (model.Settings.TryGetValue("refitKept", out var kk) && kk == 1) kept++;
         }
+        if (Environment.GetEnvironmentVariable("TIMING") == "1") Console.WriteLine($"  newton {TrajectoryRefit.NewtonCount} normal {TrajectoryRefit.NormalTime.Elapsed.TotalSeconds:F1}s traj {TrajectoryRefit.TrajTime.Elapsed.TotalSeconds:F1}s solve {TrajectoryRefit.SolveTime.Elapsed.TotalSeconds:F1}s");
         var sorted = errs.Order().ToArray();
         double med = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
         double rms = Math.Sqrt(errs.Average(e => e * e));

@@ -151,6 +151,7 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
                     settings["thresholdByBic"] = 1;
                 }
                 if (closedForm && o.RefitWindow > 0) best = Refit(best, trajectories, dt, o, spec, featureStates, design, settings);
+                if (closedForm && o.TrajectoryRefit) best = RefineOnTrajectory(best, trajectories, dt, o, featureStates, settings);
             }
             var final = (best * mask).t().contiguous();
             var coefficients = Enumerable.Range(0, n).Select(d => final[d].data<double>().ToArray()).ToArray();
@@ -179,6 +180,39 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         settings["refitChange"] = change;
         settings["refitKept"] = kept ? 1 : 0;
         return kept ? xi : best;
+    }
+
+    /// <summary>
+    /// <see cref="MechanisticDiscoveryOptions.TrajectoryRefit"/>: ξ refined on the model's trajectory (<see cref="TrajectoryRefit"/>)
+    /// from the cycles' fitted solutions, then sequential thresholding at the chosen threshold with a refinement after each
+    /// pruning, as STLSQ does with least squares. Keeps <paramref name="best"/> when no trajectory through it can be solved.
+    /// </summary>
+    private Tensor RefineOnTrajectory(Tensor best, IReadOnlyList<double[][]> trajectories, double dt, MechanisticDiscoveryOptions o,
+        Tensor featureStates, Dictionary<string, double> settings)
+    {
+        var refit = new TrajectoryRefit(Library, trajectories[0][0].Length, dt, o.Order, o.Window);
+        var (segments, joined) = refit.Cut(trajectories);
+        var guess = refit.Cut(Assemble(featureStates, trajectories, o)).Segments;
+        double threshold = settings["threshold"];
+        settings["trajectoryRefit"] = 0;
+        var xi = best;
+        int pruned = 0;
+        for (int round = 0; round < 10; round++)
+        {
+            var result = refit.Refine(xi, segments, joined, guess);
+            if (result is null) return best;
+            settings["trajectoryRefit"] = 1;
+            settings["refitIterations"] = result.Iterations;
+            settings["refitCostRatio"] = result.CostRatio;
+            var keep = result.Xi.abs().ge(threshold);
+            int dropped = (int)result.Xi.ne(0).logical_and(keep.logical_not()).sum().item<long>();
+            xi = result.Xi * keep;
+            if (dropped == 0 || !keep.any().item<bool>()) break;
+            pruned += dropped;
+            guess = result.Trajectory;
+        }
+        settings["refitPruned"] = pruned;
+        return xi;
     }
 
     /// <summary>The left-hand side u' (coefficient 1 on the first derivative) as FrozenOde takes it, (1, 1, 1, order + 1).</summary>
