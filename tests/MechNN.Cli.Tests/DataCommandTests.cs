@@ -155,6 +155,20 @@ public sealed class DataCommandTests : TempFolderTest
     }
 
     [Fact]
+    public void Discover_mnn_says_what_it_chose_including_the_trajectory_refit_and_no_refit_skips_it()
+    {
+        var data = In("sho-mnn.csv");
+        Assert.Equal(0, Mechnn.Run("datagen", "linear-sho", "--steps", "1000", "--noise", "0.01", "-o", data).ExitCode);
+        var r = Mechnn.Run("discover", data, "--method", "mnn");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("chosen by BIC", r.Out);
+        Assert.Matches(@"refit on the model's trajectory: \d+ Gauss–Newton steps, weighted misfit × 0\.\d+, 0 terms pruned", r.Out);
+        var skipped = Mechnn.Run("discover", data, "--method", "mnn", "--no-refit");
+        Assert.Equal(0, skipped.ExitCode);
+        Assert.DoesNotContain("refit", skipped.Out);
+    }
+
+    [Fact]
     public void Discover_quiet_prints_only_the_equations_and_sympy_json_formats_keep_stdout_parsable()
     {
         var data = In("sho.csv");

@@ -34,9 +34,10 @@ internal static class DiscoverCommand
         var format = new Option<string>("--format") { Description = "How the equations are printed: text (PySINDy 2.x's print), latex, json or sympy (one expression per line).", DefaultValueFactory = _ => "text" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print the equations only (no R², no chosen settings, no 'wrote' lines)." };
         var differentiation = new Option<string>("--differentiation") { Description = "SINDy: fd (finite differences) or smoothed (Savitzky–Golay 11/3, library on the smoothed x as PySINDy 2.x).", DefaultValueFactory = _ => "fd" };
+        var noRefit = new Option<bool>("--no-refit") { Description = "MNN: skip the final refit of ξ on the model's own trajectory (faster; on noisy data markedly less accurate)." };
         var plot = new Option<string?>("--plot") { Description = "Image (format by extension: .png, .jpg, .bmp, .webp): the first trajectory against the discovered model simulated from its first state." };
         var command = new Command("discover", "Discover governing equations from trajectory data.")
-            { files, dataset, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, precision, xiNetwork, seed, output, format, quiet, differentiation, plot };
+            { files, dataset, method, library, threshold, dt, window, stride, cycles, epochs, order, denoiser, noRefit, precision, xiNetwork, seed, output, format, quiet, differentiation, plot };
         command.Subcommands.Add(LogisticCommand.Create());
         command.SetAction(p => Run(p.GetValue(files)!, p.GetValue(dataset), p.GetValue(method)!, p.GetValue(library)!, p.GetValue(threshold) ?? 0.1, p.GetValue(dt),
             defaults with
@@ -44,7 +45,7 @@ internal static class DiscoverCommand
                 Window = p.GetValue(window), Stride = p.GetValue(stride), Cycles = p.GetValue(cycles), EpochsPerCycle = p.GetValue(epochs),
                 Order = p.GetValue(order), DenoiserWidth = p.GetValue(denoiser) ?? MechanisticDiscoveryOptions.Automatic,
                 Threshold = p.GetValue(threshold) ?? 0.1, ThresholdPath = p.GetValue(threshold) is null ? defaults.ThresholdPath : null, Seed = p.GetValue(seed),
-                XiNetworkWidth = p.GetValue(xiNetwork),
+                XiNetworkWidth = p.GetValue(xiNetwork), TrajectoryRefit = !p.GetValue(noRefit),
             },
             p.GetValue(differentiation)!, new Printing(p.GetValue(format)!, p.GetValue(precision), p.GetValue(quiet), p.InvocationConfiguration.Error), p.GetValue(output), p.GetValue(plot)));
         return command;
@@ -74,7 +75,7 @@ internal static class DiscoverCommand
         }
     }
 
-    /// <summary>What the MNN defaults chose, one line each: the denoiser and the threshold.</summary>
+    /// <summary>What the MNN defaults chose, one line each: windows, the denoiser, the threshold, the trajectory refit.</summary>
     private static IEnumerable<string> MnnChoices(DiscoveredModel model)
     {
         var s = model.Settings;
@@ -86,6 +87,10 @@ internal static class DiscoverCommand
         }
         if (s.ContainsKey("thresholdByBic"))
             yield return Markup.Escape($"threshold {s["threshold"]:G3} chosen by BIC over {string.Join(", ", MechanisticDiscoveryOptions.DefaultThresholdPath.Select(t => t.ToString("G3")))}");
+        if (s.TryGetValue("trajectoryRefit", out var refit))
+            yield return Markup.Escape(refit == 1
+                ? $"refit on the model's trajectory: {s["refitIterations"]:F0} Gauss–Newton steps, weighted misfit × {s["refitCostRatio"]:G3}, {s["refitPruned"]:F0} terms pruned"
+                : "refit on the model's trajectory: none (no trajectory through the fit could be solved; the integral fit is kept)");
     }
 
     private static int Run(string[] files, string? dataset, string method, string libraryText, double threshold, double? dt, MechanisticDiscoveryOptions options,

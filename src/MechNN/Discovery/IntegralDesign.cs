@@ -86,29 +86,6 @@ internal sealed class IntegralDesign
         return Enumerable.Range(0, _states).Sum(d => samples * Math.Log(Math.Max(rss[d], double.Epsilon) / rows) + terms[d] * Math.Log(samples));
     }
 
-    /// <summary>Standard errors (F, n) of a least-squares ξ on its support (its non-zero entries): s²·(AᵀA)⁻¹ per state,
-    /// the variance inflated by the rows per distinct sample because overlapping windows repeat each sample's noise (so
-    /// on the conservative side: the repeated rows are not exact copies); 0 off the support.</summary>
-    public Tensor StandardErrors(Tensor xi, long samples)
-    {
-        var se = new double[_features * _states];
-        var support = xi.ne(0).to_type(ScalarType.Int32).data<int>().ToArray();
-        long rows = _rows.size(0);
-        for (int d = 0; d < _states; d++)
-        {
-            var active = Enumerable.Range(0, _features).Where(f => support[f * _states + d] != 0).ToArray();
-            if (active.Length == 0) continue;
-            using var scope = NewDisposeScope();
-            var index = tensor(active.Select(f => (long)f).ToArray());
-            var a = _rows.index_select(1, index);
-            var residual = _targets.narrow(1, d, 1) - a.matmul(xi.narrow(1, d, 1).index_select(0, index));
-            double variance = residual.square().sum().item<double>() / Math.Max(1, rows - active.Length) * rows / samples;
-            var diagonal = linalg.inv(a.t().matmul(a)).diagonal().data<double>().ToArray();
-            for (int k = 0; k < active.Length; k++) se[active[k] * _states + d] = Math.Sqrt(variance * diagonal[k]);
-        }
-        return tensor(se, dtype: ScalarType.Float64).reshape(_features, _states);
-    }
-
     /// <summary>Each window's least-squares multiple of the unit-start response, per column.</summary>
     /// <remarks>Tensor operands only: a rare crash ("Unknown scalar type" inside pow) was seen under heavy load on a
     /// Scalar-argument op on this path, so the hot path here avoids Scalar arguments.</remarks>

@@ -150,36 +150,12 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
                     settings["threshold"] = chosen.Threshold;
                     settings["thresholdByBic"] = 1;
                 }
-                if (closedForm && o.RefitWindow > 0) best = Refit(best, trajectories, dt, o, spec, featureStates, design, settings);
                 if (closedForm && o.TrajectoryRefit) best = RefineOnTrajectory(best, trajectories, dt, o, featureStates, settings);
             }
             var final = (best * mask).t().contiguous();
             var coefficients = Enumerable.Range(0, n).Select(d => final[d].data<double>().ToArray()).ToArray();
             return new DiscoveredModel("mnn", Library, stateNames, coefficients, outer: o.Nonlinearity, settings: settings);
         }
-    }
-
-    /// <summary>
-    /// ξ on <paramref name="best"/>'s support fitted again on windows of <see cref="MechanisticDiscoveryOptions.RefitWindow"/>
-    /// steps (features on the fitted solutions averaged per sample, or on the data), kept only when no coefficient moves by
-    /// more than <see cref="MechanisticDiscoveryOptions.RefitGate"/> standard errors of the short-window fit
-    /// <paramref name="design"/>: a larger move means the long integrals picked up a bias of the features.
-    /// </summary>
-    private Tensor Refit(Tensor best, IReadOnlyList<double[][]> trajectories, double dt, MechanisticDiscoveryOptions o, OdeSpec spec,
-        Tensor featureStates, IntegralDesign design, Dictionary<string, double> settings)
-    {
-        int L = o.RefitWindow;
-        var longOptions = o with { Window = L, Stride = Math.Max(1, L / 10) };
-        using var frozen = new BandedSolver().Factorise(spec, DerivativeOnly(o.Order), full(1, dt, dtype: ScalarType.Float64), stepCount: L);
-        var features = o.FeaturesFromSolution ? Assemble(featureStates, trajectories, o) : trajectories;
-        var xi = new IntegralDesign(Library, frozen, Windows(features, longOptions), Windows(trajectories, longOptions), o.FreeStart).Fit(best.ne(0), threshold: 0);
-        var errors = design.StandardErrors(best, trajectories.Sum(x => (long)x.Length));
-        double change = best.ne(0).any().item<bool>() ? (xi - best).abs().div(errors).masked_fill(best.eq(0), 0).max().item<double>() : 0;
-        bool kept = change <= o.RefitGate;
-        settings["refitWindow"] = L;
-        settings["refitChange"] = change;
-        settings["refitKept"] = kept ? 1 : 0;
-        return kept ? xi : best;
     }
 
     /// <summary>
@@ -194,23 +170,27 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         var (segments, joined) = refit.Cut(trajectories);
         var guess = refit.Cut(Assemble(featureStates, trajectories, o)).Segments;
         double threshold = settings["threshold"];
-        settings["trajectoryRefit"] = 0;
         var xi = best;
-        int pruned = 0;
-        for (int round = 0; round < 10; round++)
+        int pruned = 0, iterations = 0, rounds = 0;
+        double costRatio = 1;
+        // Each round prunes at least one term, so there are at most as many rounds as terms.
+        for (long terms = best.ne(0).sum().item<long>(); rounds <= terms && xi.ne(0).any().item<bool>(); rounds++)
         {
             var result = refit.Refine(xi, segments, joined, guess);
-            if (result is null) return best;
-            settings["trajectoryRefit"] = 1;
-            settings["refitIterations"] = result.Iterations;
-            settings["refitCostRatio"] = result.CostRatio;
+            if (result is null) break;
+            iterations += result.Iterations;
+            if (rounds == 0) costRatio = result.CostRatio;
             var keep = result.Xi.abs().ge(threshold);
             int dropped = (int)result.Xi.ne(0).logical_and(keep.logical_not()).sum().item<long>();
             xi = result.Xi * keep;
-            if (dropped == 0 || !keep.any().item<bool>()) break;
             pruned += dropped;
             guess = result.Trajectory;
+            if (dropped == 0) { rounds++; break; }
         }
+        settings["trajectoryRefit"] = rounds > 0 ? 1 : 0;
+        if (rounds == 0) return best;
+        settings["refitIterations"] = iterations;
+        settings["refitCostRatio"] = costRatio;      // of the first round: the later ones start from its fit
         settings["refitPruned"] = pruned;
         return xi;
     }

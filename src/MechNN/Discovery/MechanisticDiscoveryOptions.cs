@@ -42,19 +42,6 @@ public sealed record MechanisticDiscoveryOptions
     /// </summary>
     public bool FeaturesFromSolution { get; init; } = true;
     /// <summary>
-    /// Without a denoiser network: after the cycles (and the threshold choice), ξ on its support is fitted once more on
-    /// windows of this many steps, the features on the fitted solutions averaged over the windows that hold each sample
-    /// (on the data when <see cref="FeaturesFromSolution"/> is off). Long windows see the orbit's shape, which short ones
-    /// cannot (on the linear SHO the damping terms are set by it), but they also integrate any bias of the features, so the
-    /// refit is kept only when it moves no coefficient by more than <see cref="RefitGate"/> of its standard errors.
-    /// 0: no refit (the default, also of <see cref="DataDriven"/>); <see cref="Automatic"/>: twelve of the data's shortest
-    /// characteristic times (<see cref="TimeScale"/>), at most the shortest trajectory (none when that is not longer than
-    /// the window). On the linear SHO at 5% noise it halved the median error on 12 tuning seeds but changed nothing on 50
-    /// others (median 2.52% with and without, rms 3.33% vs 3.06%); on van der Pol and Lorenz it is biased
-    /// (docs/results/discovery.md).
-    /// </summary>
-    public int RefitWindow { get; init; }
-    /// <summary>
     /// Without a denoiser network: after the threshold choice, ξ on its support is refined by weighted nonlinear least
     /// squares of the data on the model's own trajectory (segments of one window each, tied end to start; the data only as
     /// targets, no feature read off them), terms that fall below the chosen threshold pruned and the rest refined again.
@@ -63,9 +50,6 @@ public sealed record MechanisticDiscoveryOptions
     /// docs/results/discovery.md). Off by default; on in <see cref="DataDriven"/>.
     /// </summary>
     public bool TrajectoryRefit { get; init; }
-    /// <summary>The largest change, in standard errors of the short-window fit, that the long refit (<see cref="RefitWindow"/>)
-    /// may make to any coefficient and be kept (both fits estimate the same ξ when neither is biased).</summary>
-    public double RefitGate { get; init; } = 1;
     /// <summary>Threshold cycles: train, then prune |ξ| &lt; Threshold, repeated.</summary>
     public int Cycles { get; init; } = 6;
     /// <summary>Epochs over the windows between two thresholding steps.</summary>
@@ -96,8 +80,8 @@ public sealed record MechanisticDiscoveryOptions
     /// The settings of `discover --method mnn` without options, chosen on data the `bench discovery` sweep does not score
     /// (its systems with noise seeds 100–102, docs/results/discovery.md): window and stride from the data's time scale, no
     /// denoiser network (the cycles take Θ(v) on the fitted solutions instead), each window's start fitted, 3 cycles, the
-    /// threshold chosen by BIC over <see cref="DefaultThresholdPath"/>. No long refit (<see cref="RefitWindow"/>): its gate
-    /// did not keep it off van der Pol and Lorenz reliably enough on the tuning seeds.
+    /// threshold chosen by BIC over <see cref="DefaultThresholdPath"/>, then ξ refined on the model's trajectory
+    /// (<see cref="TrajectoryRefit"/>, chosen on noise seeds 112–131).
     /// </summary>
     public static MechanisticDiscoveryOptions DataDriven { get; } = new()
     {
@@ -117,9 +101,6 @@ public sealed record MechanisticDiscoveryOptions
         int shortest = Math.Max(2, Order);
         if (Window < shortest && Window != Automatic)
             throw OptionCheck.Invalid("window", $"≥ {shortest} (at least 2 and the order, {Order}: shorter windows leave the per-window ODE undetermined; or -1 for automatic)", Window);
-        if (RefitWindow < shortest && RefitWindow != 0 && RefitWindow != Automatic)
-            throw OptionCheck.Invalid("refit window", $"≥ {shortest} (or 0 for none, -1 for automatic)", RefitWindow);
-        if (!(RefitGate >= 0)) throw OptionCheck.Invalid("refit gate", "≥ 0", RefitGate);
         if (Stride < 1 && Stride != Automatic) throw OptionCheck.Invalid("stride", "≥ 1 (or -1 for automatic)", Stride);
         if (BatchSize < 1) throw OptionCheck.Invalid("batch size", "≥ 1", BatchSize);
         if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw OptionCheck.Invalid("learning rate", "> 0", LearningRate);

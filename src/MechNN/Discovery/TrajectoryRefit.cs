@@ -25,7 +25,6 @@ internal sealed class TrajectoryRefit
     public const double Continuity = 0.01;
     private const int MaxIterations = 30, NewtonIterations = 8;
     private const double ConvergedDecrease = 1e-3;
-    public static int NewtonCount; public static System.Diagnostics.Stopwatch SensTime = new(), TrajTime = new(), NormalTime = new(), SolveTime = new();
 
     private readonly ICandidateLibrary _library;
     private readonly OdeSpec _spec;
@@ -107,25 +106,18 @@ internal sealed class TrajectoryRefit
         for (; iteration < MaxIterations; iteration++)
         {
             using var scope = NewDisposeScope();
-            NormalTime.Start();
             system = Normal(xi, u, starts, x, sigma, sigmaValues, active, joins, from, to, out var rhsGlobal, out var rhsChain, out var g, out var h);
-            NormalTime.Stop();
             bool stepped = false, converged = false;
             for (int attempt = 0; attempt < 12 && !stepped; attempt++, damping *= 10)
             {
-                SolveTime.Start();
-                bool solvedOk = system.TrySolve(rhsGlobal, rhsChain, damping, out var dXi, out var dStarts);
-                SolveTime.Stop();
-                if (!solvedOk) continue;
+                if (!system.TrySolve(rhsGlobal, rhsChain, damping, out var dXi, out var dStarts)) continue;
                 var step = zeros(xi.numel(), dtype: ScalarType.Float64).index_copy_(0, activeIndex, tensor(dXi, dtype: ScalarType.Float64));
                 var candidate = xi + step.reshape(xi.shape);
                 var dStart = tensor(dStarts, dtype: ScalarType.Float64).reshape(S, n);
                 var candidateStarts = starts + dStart;
                 // Newton starts from the Gauss–Newton step's linear prediction of the trajectory.
                 var predicted = g.matmul(tensor(dXi, dtype: ScalarType.Float64)) + h.matmul(dStart.unsqueeze(1).unsqueeze(-1)).squeeze(-1);
-                TrajTime.Start();
                 var trajectory = Trajectory(candidate, candidateStarts, u + Interpolate(predicted));
-                TrajTime.Stop();
                 if (trajectory is null) continue;
                 double c = Cost(candidateStarts, trajectory);
                 if (!(c <= cost)) continue;
@@ -266,8 +258,7 @@ internal sealed class TrajectoryRefit
             if (!next.isfinite().all().item<bool>()) return null;
             double change = (next - u).abs().max().item<double>(), size = next.abs().max().item<double>();
             u = next;
-            if (change <= 1e-10 * Math.Max(1, size)) { NewtonCount += k + 1; break; }
-            if (k == NewtonIterations - 1) NewtonCount += k + 1;
+            if (change <= 1e-10 * Math.Max(1, size)) break;
         }
         return u;
     }

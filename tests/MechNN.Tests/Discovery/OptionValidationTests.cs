@@ -35,8 +35,6 @@ public class OptionValidationTests
         { new() { Window = 2 }, "window must be ≥ 3 (at least 2 and the order, 3: shorter windows leave the per-window ODE undetermined; or -1 for automatic) (got 2)" },
         { new() { Window = 4, Order = 5 }, "window must be ≥ 5 (at least 2 and the order, 5: shorter windows leave the per-window ODE undetermined; or -1 for automatic) (got 4)" },
         { new() { Window = -2 }, "window must be ≥ 3 (at least 2 and the order, 3: shorter windows leave the per-window ODE undetermined; or -1 for automatic) (got -2)" },
-        { new() { RefitWindow = 2 }, "refit window must be ≥ 3 (or 0 for none, -1 for automatic) (got 2)" },
-        { new() { RefitGate = double.NaN }, "refit gate must be ≥ 0 (got NaN)" },
     };
 
     [Theory]
