@@ -178,7 +178,7 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         {
             var result = refit.Refine(xi, segments, joined, guess);
             if (result is null) break;
-            iterations += result.Iterations;
+            iterations += result.Steps;
             if (rounds == 0) costRatio = result.CostRatio;
             var keep = result.Xi.abs().ge(threshold);
             int dropped = (int)result.Xi.ne(0).logical_and(keep.logical_not()).sum().item<long>();

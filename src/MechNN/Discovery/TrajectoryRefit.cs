@@ -53,11 +53,10 @@ internal sealed class TrajectoryRefit
 
     /// <summary>The refined ξ (F, n) and how the fit went.</summary>
     /// <param name="Xi">ξ, zero off the support it was given.</param>
-    /// <param name="StandardErrors">σ̂·√(N⁻¹)ᵢᵢ of each coefficient (0 off the support).</param>
     /// <param name="CostRatio">The weighted cost after over before (below 1 when the refit improved the fit).</param>
-    /// <param name="Iterations">Gauss–Newton steps taken.</param>
+    /// <param name="Steps">Gauss–Newton steps taken.</param>
     /// <param name="Trajectory">The fitted segments u on the solver's grid (S, (L − 1)·substeps + 1, n): a guess for the next refit.</param>
-    public sealed record Result(Tensor Xi, Tensor StandardErrors, double CostRatio, int Iterations, Tensor Trajectory);
+    public sealed record Result(Tensor Xi, double CostRatio, int Steps, Tensor Trajectory);
 
     /// <summary>Segments of every trajectory (stride L − 1, the tail shorter than a segment left out), (S, L, n), and for
     /// each segment whether the next one continues it.</summary>
@@ -82,11 +81,10 @@ internal sealed class TrajectoryRefit
     public Result? Refine(Tensor xi, Tensor x, bool[] joined, Tensor guess)
     {
         if (guess.size(1) != _fine) guess = Interpolate(guess);
-        long S = x.size(0), L = x.size(1);
+        long S = x.size(0);
         int n = _n;
         var supportFlat = xi.ne(0).contiguous().data<bool>().ToArray();
         var active = Enumerable.Range(0, supportFlat.Length).Where(i => supportFlat[i]).Select(i => (Feature: i / n, State: i % n)).ToArray();
-        int P = active.Length;
         var activeIndex = tensor(active.Select(a => (long)(a.Feature * n + a.State)).ToArray());
         var joins = Enumerable.Range(0, (int)S - 1).Where(j => joined[j]).ToArray();
         var from = tensor(joins.Select(j => (long)j).ToArray());
@@ -101,12 +99,11 @@ internal sealed class TrajectoryRefit
         Tensor Mismatch(Tensor st, Tensor traj) => (st.index_select(0, to) - traj.select(1, traj.size(1) - 1).index_select(0, from)) / (sigma * Continuity);
         double Cost(Tensor st, Tensor traj) => (x - Coarse(traj)).div(sigma).square().sum().item<double>() + Mismatch(st, traj).square().sum().item<double>();
         double cost = Cost(starts, u), before = cost, damping = 1e-3;
-        BorderedBlockTridiagonal? system = null;
-        int iteration = 0;
-        for (; iteration < MaxIterations; iteration++)
+        int steps = 0;
+        for (int iteration = 0; iteration < MaxIterations; iteration++)
         {
             using var scope = NewDisposeScope();
-            system = Normal(xi, u, starts, x, sigma, sigmaValues, active, joins, from, to, out var rhsGlobal, out var rhsChain, out var g, out var h);
+            var system = Normal(xi, u, starts, x, sigma, sigmaValues, active, joins, from, to, out var rhsGlobal, out var rhsChain, out var g, out var h);
             bool stepped = false, converged = false;
             for (int attempt = 0; attempt < 12 && !stepped; attempt++, damping *= 10)
             {
@@ -125,18 +122,12 @@ internal sealed class TrajectoryRefit
                 // hundredths of its standard error.
                 converged = cost - c <= ConvergedDecrease + 1e-12 * cost;
                 xi = candidate.MoveToOuterDisposeScope(); starts = candidateStarts.MoveToOuterDisposeScope(); u = trajectory.MoveToOuterDisposeScope();
-                cost = c; stepped = true;
+                cost = c; stepped = true; steps++;
                 damping = Math.Max(damping / 100, 1e-10);   // ×10 by the loop's increment: a tenth of the one that worked
             }
             if (!stepped || converged) break;
         }
-        var errors = new double[xi.numel()];
-        if (system?.GlobalInverse() is { } inverse)
-        {
-            double perDegree = cost / Math.Max(1, S * L * n - P - S * n);
-            for (int k = 0; k < P; k++) errors[active[k].Feature * n + active[k].State] = Math.Sqrt(Math.Max(0, inverse[k * P + k]) * perDegree);
-        }
-        return new Result(xi, tensor(errors, dtype: ScalarType.Float64).reshape(xi.shape), cost / before, iteration, u);
+        return new Result(xi, cost / before, steps, u);
     }
 
     /// <summary>The Gauss–Newton normal equations at (ξ, starts, u on the solver's grid): data rows (x − u)/σ, continuity rows.</summary>

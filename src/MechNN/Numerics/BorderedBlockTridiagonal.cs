@@ -133,20 +133,6 @@ internal sealed class BorderedBlockTridiagonal
         return true;
     }
 
-    /// <summary>The P×P block of the inverse that belongs to the global parameters (their covariance up to σ²).</summary>
-    public double[]? GlobalInverse()
-    {
-        var inverse = new double[P * P];
-        for (int c = 0; c < P; c++)
-        {
-            var unit = new double[P];
-            unit[c] = 1;
-            if (!TrySolve(unit, new double[S * N], 0, out var x, out _)) return null;
-            for (int r = 0; r < P; r++) inverse[r * P + c] = x[r];
-        }
-        return inverse;
-    }
-
     /// <summary>Dense Cholesky on row-major n×n arrays (the lower factor kept in place).</summary>
     private static class Cholesky
     {

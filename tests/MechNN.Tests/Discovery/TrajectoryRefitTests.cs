@@ -10,7 +10,7 @@ namespace MechNN.Tests.Discovery;
 public class TrajectoryRefitTests
 {
     [Fact]
-    public void BorderedChainSolveEqualsTheDenseSolveAndItsInverse()
+    public void BorderedChainSolveEqualsTheDenseDampedSolve()
     {
         // A Jacobian with the refit's pattern: data rows see ξ and their own block; junction rows ξ and two neighbours.
         const int P = 3, S = 6, n = 2;
@@ -54,10 +54,6 @@ public class TrajectoryRefitTests
         var mine = x.Concat(z).ToArray();
         for (int i = 0; i < K; i++) Assert.Equal(dense[i], mine[i], 10);
         Assert.Equal(system.Diagonal(), normal.diagonal().data<double>().ToArray());
-
-        var inverse = linalg.inv(normal).data<double>().ToArray();
-        var global = system.GlobalInverse()!;
-        for (int i = 0; i < P; i++) for (int j = 0; j < P; j++) Assert.Equal(inverse[i * K + j], global[i * P + j], 9);
     }
 
     [Fact]
@@ -82,7 +78,7 @@ public class TrajectoryRefitTests
         double fine = Error(TrajectoryRefit.Substeps, out var result), coarse = Error(1, out _);
         Assert.True(fine < 2e-4, $"max relative error {fine:E2} with {TrajectoryRefit.Substeps} substeps");
         // Gauss–Newton with the right sensitivities converges in a few steps from 3% off.
-        Assert.InRange(result.Iterations, 1, 10);
+        Assert.InRange(result.Steps, 1, 10);
         Assert.True(result.CostRatio < 1e-3, $"cost ratio {result.CostRatio:E2}");
         Assert.Equal(0, result.Xi.masked_select(trueXi.eq(0)).abs().max().item<double>());
         // The refit ties ξ to the solver's discrete trajectory: its discretisation error is the remaining bias.
