@@ -181,6 +181,17 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
             iterations += result.Steps;
             if (rounds == 0) costRatio = result.CostRatio;
             var keep = result.Xi.abs().ge(threshold);
+            // BIC on the refit's likelihood: a term is worth its ln(n) only if dropping it raises the χ² cost by more, i.e.
+            // its Wald statistic t² exceeds ln(n). One term per round (the weakest): collinear terms share their evidence.
+            var t = result.Significance.masked_fill(keep.logical_not(), double.PositiveInfinity).masked_fill(result.Xi.eq(0), double.PositiveInfinity);
+            var weakest = t.reshape(-1).argmin().item<long>();
+            double weakestT = t.reshape(-1)[weakest].item<double>();
+            if (weakestT * weakestT < Math.Log(result.Observations))
+            {
+                var flat = keep.reshape(-1).clone();
+                flat[weakest] = false;
+                keep = flat.reshape(keep.shape);
+            }
             int dropped = (int)result.Xi.ne(0).logical_and(keep.logical_not()).sum().item<long>();
             xi = result.Xi * keep;
             pruned += dropped;

@@ -55,8 +55,11 @@ internal sealed class TrajectoryRefit
     /// <param name="Xi">ξ, zero off the support it was given.</param>
     /// <param name="CostRatio">The weighted cost after over before (below 1 when the refit improved the fit).</param>
     /// <param name="Steps">Gauss–Newton steps taken.</param>
+    /// <param name="Significance">|ξ| over its standard error (F, n; 0 off the support): the Wald statistic's root, from the
+    /// Gauss–Newton covariance σ̂²·N⁻¹ at the fit.</param>
+    /// <param name="Observations">Data values the fit saw (segments × samples × states), the n of an information criterion.</param>
     /// <param name="Trajectory">The fitted segments u on the solver's grid (S, (L − 1)·substeps + 1, n): a guess for the next refit.</param>
-    public sealed record Result(Tensor Xi, double CostRatio, int Steps, Tensor Trajectory);
+    public sealed record Result(Tensor Xi, double CostRatio, int Steps, Tensor Trajectory, Tensor Significance, long Observations);
 
     /// <summary>Segments of every trajectory (stride L − 1, the tail shorter than a segment left out), (S, L, n), and for
     /// each segment whether the next one continues it.</summary>
@@ -100,10 +103,11 @@ internal sealed class TrajectoryRefit
         double Cost(Tensor st, Tensor traj) => (x - Coarse(traj)).div(sigma).square().sum().item<double>() + Mismatch(st, traj).square().sum().item<double>();
         double cost = Cost(starts, u), before = cost, damping = 1e-3;
         int steps = 0;
+        BorderedBlockTridiagonal? last = null;
         for (int iteration = 0; iteration < MaxIterations; iteration++)
         {
             using var scope = NewDisposeScope();
-            var system = Normal(xi, u, starts, x, sigma, sigmaValues, active, joins, from, to, out var rhsGlobal, out var rhsChain, out var g, out var h);
+            var system = last = Normal(xi, u, starts, x, sigma, sigmaValues, active, joins, from, to, out var rhsGlobal, out var rhsChain, out var g, out var h);
             bool stepped = false, converged = false;
             for (int attempt = 0; attempt < 12 && !stepped; attempt++, damping *= 10)
             {
@@ -127,7 +131,20 @@ internal sealed class TrajectoryRefit
             }
             if (!stepped || converged) break;
         }
-        return new Result(xi, cost / before, steps, u);
+        // Standard errors from the last linearisation (at or one small step before the fit), σ̂² the cost per degree of freedom.
+        long observations = x.numel();
+        var significance = new double[xi.numel()];
+        if (last?.GlobalVariances() is { } variances)
+        {
+            var values = xi.contiguous().data<double>().ToArray();
+            double perDegree = cost / Math.Max(1, observations - active.Length - S * n);
+            for (int k = 0; k < active.Length; k++)
+            {
+                int at = active[k].Feature * n + active[k].State;
+                significance[at] = Math.Abs(values[at]) / Math.Sqrt(Math.Max(variances[k] * perDegree, double.Epsilon));
+            }
+        }
+        return new Result(xi, cost / before, steps, u, tensor(significance, dtype: ScalarType.Float64).reshape(xi.shape), observations);
     }
 
     /// <summary>The Gauss–Newton normal equations at (ξ, starts, u on the solver's grid): data rows (x − u)/σ, continuity rows.</summary>

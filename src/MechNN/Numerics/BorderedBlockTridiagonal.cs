@@ -133,6 +133,21 @@ internal sealed class BorderedBlockTridiagonal
         return true;
     }
 
+    /// <summary>The diagonal of the inverse's global block, (M⁻¹)ᵢᵢ for i &lt; P (the global parameters' variances up to
+    /// σ²); null when the matrix is not positive definite.</summary>
+    public double[]? GlobalVariances()
+    {
+        var variances = new double[P];
+        for (int c = 0; c < P; c++)
+        {
+            var unit = new double[P];
+            unit[c] = 1;
+            if (!TrySolve(unit, new double[S * N], 0, out var x, out _)) return null;
+            variances[c] = x[c];
+        }
+        return variances;
+    }
+
     /// <summary>Dense Cholesky on row-major n×n arrays (the lower factor kept in place).</summary>
     private static class Cholesky
     {
