@@ -1,6 +1,7 @@
 using MechNN.Discovery;
 using MechNN.Discovery.Libraries;
 using MechNN.Experiments.DiscoveryTasks;
+using MechNN.Experiments.Systems;
 using MechNN.Numerics;
 using static TorchSharp.torch;
 
@@ -83,6 +84,30 @@ public class TrajectoryRefitTests
         Assert.Equal(0, result.Xi.masked_select(trueXi.eq(0)).abs().max().item<double>());
         // The refit ties ξ to the solver's discrete trajectory: its discretisation error is the remaining bias.
         Assert.True(coarse > 3 * fine, $"one step per sample {coarse:E2}, {TrajectoryRefit.Substeps} substeps {fine:E2}");
+    }
+
+    [Fact]
+    public void SignificanceSeparatesASpuriousTermFromTheTrueOnes()
+    {
+        // Lorenz at 5% noise (tuning seed 112) with a spurious constant in ż: z's mean (≈ 23.5) makes it nearly collinear
+        // with −βz, so it fits a visible value but carries little evidence; the true terms carry a great deal.
+        var system = DiscoverySweep.System("lorenz");
+        var clean = DiscoverySweep.Clean(system).Item1.Take(4001).ToArray();
+        var truth = DiscoverySweep.Truth(system, clean);
+        var x = MeasurementNoise.Add(clean, 0.05, seed: 112);
+        int F = truth[0].Length;
+        var trueXi = tensor(Enumerable.Range(0, F).SelectMany(f => Enumerable.Range(0, 3).Select(d => truth[d][f])).ToArray(), dtype: ScalarType.Float64).reshape(F, 3);
+        var start = trueXi.clone();
+        start[0, 2] = tensor(0.5, dtype: ScalarType.Float64);
+        var refit = new TrajectoryRefit(new PolynomialLibrary(3, 2), 3, system.Dt, order: 3, segmentLength: 23);
+        var (segments, joined) = refit.Cut(new[] { x });
+        var result = refit.Refine(start, segments, joined, refit.Cut(new[] { clean }).Segments)!;
+        double threshold = Math.Sqrt(Math.Log(result.Observations));
+        double spurious = result.Significance[0, 2].item<double>();
+        double weakestTrue = result.Significance.masked_select(trueXi.ne(0)).min().item<double>();
+        Assert.True(spurious < threshold, $"spurious t {spurious:F2} vs √ln n {threshold:F2}");
+        Assert.True(weakestTrue > 10 * threshold, $"weakest true t {weakestTrue:F1}");
+        Assert.Equal(segments.numel(), result.Observations);
     }
 
     [Fact]
