@@ -21,7 +21,8 @@ namespace MechNN.Discovery;
 internal sealed class TrajectoryRefit
 {
     /// <summary>κ: the continuity rows' noise relative to the data's. 0.01 ties the segments to ~1% of the noise; 0.1
-    /// and 0.001 were no better on the tuning seeds (docs/results/discovery.md).</summary>
+    /// was worse on Rössler and Lorenz, 0.003 and 0.001 worse on Lorenz (tuning seeds 112–117 at 5%, one solver step per
+    /// sample; docs/results/discovery.md).</summary>
     public const double Continuity = 0.01;
     private const int MaxIterations = 30, NewtonIterations = 8;
     private const double ConvergedDecrease = 1e-3;
