@@ -171,39 +171,44 @@ public sealed class MechanisticDiscovery(ICandidateLibrary library, MechanisticD
         var guess = refit.Cut(Assemble(featureStates, trajectories, o)).Segments;
         double threshold = settings["threshold"];
         var xi = best;
-        int pruned = 0, iterations = 0, rounds = 0;
-        double costRatio = 1;
-        // Each round prunes at least one term, so there are at most as many rounds as terms.
-        for (long terms = best.ne(0).sum().item<long>(); rounds <= terms && xi.ne(0).any().item<bool>(); rounds++)
+        int pruned = 0, steps = 0;
+        double costRatio = double.NaN;
+        // Each round but the last prunes at least one term, so there are at most as many rounds as terms.
+        for (long round = 0, terms = best.ne(0).sum().item<long>(); round <= terms && xi.ne(0).any().item<bool>(); round++)
         {
             var result = refit.Refine(xi, segments, joined, guess);
             if (result is null) break;
-            iterations += result.Steps;
-            if (rounds == 0) costRatio = result.CostRatio;
-            var keep = result.Xi.abs().ge(threshold);
-            // BIC on the refit's likelihood: a term is worth its ln(n) only if dropping it raises the χ² cost by more, i.e.
-            // its Wald statistic t² exceeds ln(n). One term per round (the weakest): collinear terms share their evidence.
-            var t = result.Significance.masked_fill(keep.logical_not(), double.PositiveInfinity).masked_fill(result.Xi.eq(0), double.PositiveInfinity);
-            var weakest = t.reshape(-1).argmin().item<long>();
-            double weakestT = t.reshape(-1)[weakest].item<double>();
-            if (weakestT * weakestT < Math.Log(result.Observations))
-            {
-                var flat = keep.reshape(-1).clone();
-                flat[weakest] = false;
-                keep = flat.reshape(keep.shape);
-            }
+            steps += result.Steps;
+            if (round == 0) costRatio = result.CostRatio;        // the later rounds start from its fit
+            var keep = Kept(result, threshold);
             int dropped = (int)result.Xi.ne(0).logical_and(keep.logical_not()).sum().item<long>();
             xi = result.Xi * keep;
-            pruned += dropped;
             guess = result.Trajectory;
-            if (dropped == 0) { rounds++; break; }
+            pruned += dropped;
+            if (dropped == 0) break;
         }
-        settings["trajectoryRefit"] = rounds > 0 ? 1 : 0;
-        if (rounds == 0) return best;
-        settings["refitIterations"] = iterations;
-        settings["refitCostRatio"] = costRatio;      // of the first round: the later ones start from its fit
+        bool refitted = !double.IsNaN(costRatio);
+        settings["trajectoryRefit"] = refitted ? 1 : 0;
+        if (!refitted) return best;
+        settings["refitIterations"] = steps;
+        settings["refitCostRatio"] = costRatio;
         settings["refitPruned"] = pruned;
         return xi;
+    }
+
+    /// <summary>The terms a refit keeps: |ξ| at or above the threshold, less the weakest remaining one when its Wald
+    /// statistic t² is below ln n — BIC on the refit's likelihood (a term must lower the χ² cost by more than ln n). One
+    /// term at a time: collinear terms share their evidence, and the refit without one tells what the other is worth.</summary>
+    private static Tensor Kept(TrajectoryRefit.Result result, double threshold)
+    {
+        var keep = result.Xi.abs().ge(threshold).logical_and(result.Xi.ne(0));
+        var t = result.Significance.masked_fill(keep.logical_not(), double.PositiveInfinity).reshape(-1);
+        long weakest = t.argmin().item<long>();
+        double weakestT = t[weakest].item<double>();
+        if (!(weakestT * weakestT < Math.Log(result.Observations))) return keep;
+        var flat = keep.reshape(-1).clone();
+        flat[weakest] = false;
+        return flat.reshape(keep.shape);
     }
 
     /// <summary>The left-hand side u' (coefficient 1 on the first derivative) as FrozenOde takes it, (1, 1, 1, order + 1).</summary>

@@ -215,16 +215,17 @@ internal sealed class TrajectoryRefit
         return system;
     }
 
-    /// <summary>f = Θ(u)ξ (S, L, n) and its Jacobian J[…, e, d] = ∂f_e/∂u_d (S, L, n, n).</summary>
-    private (Tensor F, Tensor J) Linearise(Tensor xi, Tensor at)
+    /// <summary>Θ(u) (S, L, F), f = Θ(u)ξ (S, L, n) and its Jacobian J[…, e, d] = ∂f_e/∂u_d (S, L, n, n).</summary>
+    private (Tensor Theta, Tensor F, Tensor J) Linearise(Tensor xi, Tensor at)
     {
         using var grad = enable_grad();
         var v = at.detach().clone().requires_grad_(true);
-        var f = _library.Evaluate(v).matmul(xi);
+        var theta = _library.Evaluate(v);
+        var f = theta.matmul(xi);
         var rows = new Tensor[_n];
         for (int e = 0; e < _n; e++)
             rows[e] = autograd.grad(new[] { f.select(-1, e).sum() }, new[] { v }, retain_graph: e < _n - 1)[0];
-        return (f.detach(), stack(rows, -2).detach());
+        return (theta.detach(), f.detach(), stack(rows, -2).detach());
     }
 
     /// <summary>The coefficients (…, L, n, n, R+1) of u' − J·u.</summary>
@@ -260,7 +261,7 @@ internal sealed class TrajectoryRefit
         var u = guess;
         for (int k = 0; k < NewtonIterations; k++)
         {
-            var (f, j) = Linearise(xi, u);
+            var (_, f, j) = Linearise(xi, u);
             Tensor next;
             try { next = Solve(Lhs(j), f - j.matmul(u.unsqueeze(-1)).squeeze(-1), starts); }
             catch (IllPosedSystemException) { return null; }
@@ -279,8 +280,7 @@ internal sealed class TrajectoryRefit
     {
         long S = u.size(0), L = u.size(1);
         int P = active.Length, n = _n;
-        var (_, j) = Linearise(xi, u);
-        var theta = _library.Evaluate(u);                                                     // (S, L, F)
+        var (theta, _, j) = Linearise(xi, u);                                                 // Θ (S, L, F)
         // Drive of column k: Θ_f(u) in equation e, for (f, e) = active[k]; then the n unit starts.
         int F = (int)theta.size(-1);
         var picks = new double[F * P * n];

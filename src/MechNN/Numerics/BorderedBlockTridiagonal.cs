@@ -33,10 +33,6 @@ internal sealed class BorderedBlockTridiagonal
         E = Enumerable.Range(0, s).Select(_ => new double[n * n]).ToArray();
     }
 
-    /// <summary>The diagonal entries of the whole matrix (A's, then each D_s's).</summary>
-    public double[] Diagonal() =>
-        Enumerable.Range(0, P).Select(i => A[i * P + i]).Concat(D.SelectMany(d => Enumerable.Range(0, N).Select(i => d[i * N + i]))).ToArray();
-
     /// <summary>Solves with every diagonal entry m_ii raised to m_ii·(1 + <paramref name="damping"/>) (Levenberg–Marquardt);
     /// false when a pivot block is not positive definite.</summary>
     /// <param name="a">Right-hand side of the global rows (P).</param>
@@ -47,7 +43,47 @@ internal sealed class BorderedBlockTridiagonal
     {
         int p = P, n = N, m = p + 1;
         x = new double[p]; z = new double[S * n];
-        // Forward elimination along the chain of T with the right-hand sides [B_sᵀ | t_s] (n × (P+1)).
+        if (!TryReduce(t, damping, out var solved, out var schur)) return false;
+        // (A − Σ B_s·Y_s)·x = a − Σ B_s·y_s.
+        var b = (double[])a.Clone();
+        for (int s = 0; s < S; s++)
+            for (int i = 0; i < p; i++)
+                for (int k = 0; k < n; k++) b[i] -= B[s][i * n + k] * solved[s][k * m + p];
+        if (p > 0) x = Cholesky.Solve(schur, b, p, 1);
+        for (int s = 0; s < S; s++)
+            for (int i = 0; i < n; i++)
+            {
+                double v = solved[s][i * m + p];
+                for (int j = 0; j < p; j++) v -= solved[s][i * m + j] * x[j];
+                z[s * n + i] = v;
+            }
+        return true;
+    }
+
+    /// <summary>The diagonal of the inverse's global block, (M⁻¹)ᵢᵢ for i &lt; P (the global parameters' variances up to
+    /// σ²): the inverse of the Schur complement; null when the matrix is not positive definite.</summary>
+    public double[]? GlobalVariances()
+    {
+        if (!TryReduce(new double[S * N], 0, out _, out var schur)) return null;
+        var variances = new double[P];
+        for (int c = 0; c < P; c++)
+        {
+            var unit = new double[P];
+            unit[c] = 1;
+            variances[c] = Cholesky.Solve(schur, unit, P, 1)[c];
+        }
+        return variances;
+    }
+
+    /// <summary>Block elimination of the (damped) chain with the right-hand sides [B_sᵀ | t_s]: per block
+    /// <paramref name="solved"/>_s = [Y_s | y_s] = T⁻¹[Bᵀ | t] (n × (P+1)), and the Cholesky factor of the Schur complement
+    /// A − Σ B_s·Y_s (P×P).</summary>
+    private bool TryReduce(double[] t, double damping, out double[][] solved, out double[] schur)
+    {
+        int p = P, n = N, m = p + 1;
+        solved = new double[S][];
+        schur = (double[])A.Clone();
+        // Forward elimination along the chain.
         var pivots = new double[S][];
         var rhs = new double[S][];
         for (int s = 0; s < S; s++)
@@ -86,8 +122,7 @@ internal sealed class BorderedBlockTridiagonal
             pivots[s] = d;
             rhs[s] = r;
         }
-        // Back substitution: X_s = pivot_s⁻¹(r_s − E_s·X_{s+1}), X_s = [Y_s | y_s] = T⁻¹[Bᵀ | t] per block.
-        var solved = new double[S][];
+        // Back substitution: X_s = pivot_s⁻¹(r_s − E_s·X_{s+1}).
         for (int s = S - 1; s >= 0; s--)
         {
             var r = (double[])rhs[s].Clone();
@@ -105,10 +140,7 @@ internal sealed class BorderedBlockTridiagonal
             }
             solved[s] = Cholesky.Solve(pivots[s], r, n, m);
         }
-        // Schur complement on the border: (A − Σ B_s·Y_s)·x = a − Σ B_s·y_s.
-        var schur = (double[])A.Clone();
         for (int i = 0; i < p; i++) schur[i * p + i] *= 1 + damping;
-        var b = (double[])a.Clone();
         for (int s = 0; s < S; s++)
             for (int i = 0; i < p; i++)
                 for (int k = 0; k < n; k++)
@@ -116,36 +148,8 @@ internal sealed class BorderedBlockTridiagonal
                     double bik = B[s][i * n + k];
                     if (bik == 0) continue;
                     for (int j = 0; j < p; j++) schur[i * p + j] -= bik * solved[s][k * m + j];
-                    b[i] -= bik * solved[s][k * m + p];
                 }
-        if (p > 0)
-        {
-            if (!Cholesky.TryFactor(schur, p)) return false;
-            x = Cholesky.Solve(schur, b, p, 1);
-        }
-        for (int s = 0; s < S; s++)
-            for (int i = 0; i < n; i++)
-            {
-                double v = solved[s][i * m + p];
-                for (int j = 0; j < p; j++) v -= solved[s][i * m + j] * x[j];
-                z[s * n + i] = v;
-            }
-        return true;
-    }
-
-    /// <summary>The diagonal of the inverse's global block, (M⁻¹)ᵢᵢ for i &lt; P (the global parameters' variances up to
-    /// σ²); null when the matrix is not positive definite.</summary>
-    public double[]? GlobalVariances()
-    {
-        var variances = new double[P];
-        for (int c = 0; c < P; c++)
-        {
-            var unit = new double[P];
-            unit[c] = 1;
-            if (!TrySolve(unit, new double[S * N], 0, out var x, out _)) return null;
-            variances[c] = x[c];
-        }
-        return variances;
+        return p == 0 || Cholesky.TryFactor(schur, p);
     }
 
     /// <summary>Dense Cholesky on row-major n×n arrays (the lower factor kept in place).</summary>

@@ -54,7 +54,11 @@ public class TrajectoryRefitTests
         var dense = linalg.solve(normal + diag(normal.diagonal() * damping), tensor(rhs, dtype: ScalarType.Float64)).data<double>().ToArray();
         var mine = x.Concat(z).ToArray();
         for (int i = 0; i < K; i++) Assert.Equal(dense[i], mine[i], 10);
-        Assert.Equal(system.Diagonal(), normal.diagonal().data<double>().ToArray());
+
+        // The global block of the inverse (the coefficients' covariance up to σ²).
+        var inverse = linalg.inv(normal).data<double>().ToArray();
+        var variances = system.GlobalVariances()!;
+        for (int i = 0; i < P; i++) Assert.Equal(inverse[i * K + i], variances[i], 10);
     }
 
     [Fact]
